@@ -1,0 +1,54 @@
+"""The ASGI application: API, OpenAPI docs and the web pages on one FastAPI app."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+
+from fastapi import APIRouter, FastAPI, Request, Response
+from sqlalchemy import Engine
+
+import plantops
+from plantops.api import problems
+from plantops.api.records import record_router
+from plantops.catalog import RESOURCES
+from plantops.config import settings
+from plantops.storage.engine import make_engine, make_session_factory
+
+
+def create_app(engine: Engine | None = None) -> FastAPI:
+    engine = engine or make_engine()
+    app = FastAPI(
+        title="PlantOps",
+        version=plantops.__version__,
+        description="Production management for discrete manufacturing.",
+        docs_url="/api/docs",
+        openapi_url="/api/openapi.json",
+        redoc_url=None,
+    )
+    app.state.engine = engine
+    app.state.sessions = make_session_factory(engine)
+    problems.install(app)
+
+    @app.middleware("http")
+    async def limit_body(
+        request: Request, call_next: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
+        length = request.headers.get("content-length", "0")
+        if not length.isdigit() or int(length) > settings().max_body_bytes:
+            return problems.problem(
+                413, "Payload too large", f"bodies are limited to {settings().max_body_bytes} bytes"
+            )
+        return await call_next(request)
+
+    api = APIRouter(prefix="/api/v1")
+
+    @api.get("/health", tags=["system"], summary="Liveness and database check")
+    def health(request: Request) -> dict[str, str]:
+        with request.app.state.engine.connect() as connection:
+            connection.exec_driver_sql("SELECT 1")
+        return {"status": "ok", "version": plantops.__version__}
+
+    for spec in RESOURCES:
+        api.include_router(record_router(spec))
+    app.include_router(api)
+    return app

@@ -1,0 +1,1 @@
+"""The `plantops` command: a thin adapter over the services."""

@@ -1,0 +1,44 @@
+"""`plantops db upgrade | demo | import | export | serve`."""
+
+from __future__ import annotations
+
+import typer
+from rich.console import Console
+
+from plantops.config import settings
+from plantops.storage.engine import make_engine
+from plantops.storage.migrate import upgrade
+
+app = typer.Typer(no_args_is_help=True, add_completion=False, help="PlantOps production management")
+db = typer.Typer(no_args_is_help=True, help="Database schema")
+app.add_typer(db, name="db")
+console = Console(stderr=True)
+
+
+@db.command("upgrade")
+def db_upgrade() -> None:
+    """Create or migrate the database schema to the newest version."""
+    upgrade(make_engine())
+    console.print(f"database at {settings().database_url} is up to date")
+
+
+@app.command()
+def serve(
+    host: str = typer.Option(None, help="address to listen on (default PLANTOPS_HOST)"),
+    port: int = typer.Option(None, help="port (default PLANTOPS_PORT or 8000)"),
+    prepare: bool = typer.Option(False, help="migrate, and load the demo plant if empty"),
+) -> None:
+    """Serve the API, its docs and the web pages."""
+    import uvicorn
+
+    from plantops.api.app import create_app
+
+    engine = make_engine()
+    if prepare:
+        upgrade(engine)
+    console.print(f"PlantOps on http://{host or settings().host}:{port or settings().port}")
+    uvicorn.run(create_app(engine), host=host or settings().host, port=port or settings().port)
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,1 @@
+"""Master data: calendars, work centers, items, BOMs, routings, reason codes."""

@@ -1,0 +1,1 @@
+"""Organisation: regions, sites, areas."""

@@ -1,0 +1,1 @@
+"""Planning: customers and demand (MRP and plan runs come with their own issue)."""

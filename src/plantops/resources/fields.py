@@ -1,0 +1,45 @@
+"""Field types shared by the schemas of every domain."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, PlainSerializer
+
+# Decimals travel as JSON numbers (planners' spreadsheets and clients expect numbers).
+_as_number = PlainSerializer(float, return_type=float, when_used="json")
+
+Code = Annotated[
+    str,
+    Field(
+        min_length=1,
+        max_length=64,
+        pattern=r"^[A-Za-z0-9][A-Za-z0-9._\-/]*$",
+        description="Natural key, unique within its site (letters, digits, . _ - /)",
+    ),
+]
+Name = Annotated[str, Field(min_length=1, max_length=200)]
+Text = Annotated[str, Field(max_length=200)]
+Family = Annotated[str, Field(min_length=1, max_length=64)]
+Quantity = Annotated[Decimal, Field(ge=0, max_digits=18, decimal_places=6), _as_number]
+PositiveQuantity = Annotated[Decimal, Field(gt=0, max_digits=18, decimal_places=6), _as_number]
+Money = Annotated[Decimal, Field(ge=0, max_digits=14, decimal_places=4), _as_number]
+Fraction = Annotated[Decimal, Field(ge=0, lt=1, max_digits=8, decimal_places=6), _as_number]
+Seconds = Annotated[int, Field(ge=0, le=10_000_000)]
+Id = Annotated[int, Field(ge=1, le=2**62)]
+
+
+class Schema(BaseModel):
+    """Input schemas refuse unknown fields, so a misspelt or server-owned field is a 422."""
+
+    model_config = ConfigDict(extra="forbid", from_attributes=True, str_strip_whitespace=True)
+
+
+class Record(BaseModel):
+    """What the server adds to a record it returns."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    version: int

@@ -1,0 +1,244 @@
+"""List, get, create, update and delete any aggregate described by a ResourceSpec.
+
+Each function is one use case inside the caller's transaction: it validates everything first,
+raises a DomainError on the first kind of problem found (with every field error of that kind),
+and leaves the session untouched or fully changed, never half."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from pydantic import BaseModel
+from pydantic import ValidationError as PydanticError
+from sqlalchemy import Table, func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm.attributes import flag_modified
+from sqlalchemy.orm.exc import StaleDataError
+from sqlalchemy.orm.strategy_options import _AbstractLoad
+
+from plantops.errors import (
+    Conflict,
+    FieldError,
+    NotFound,
+    StaleVersion,
+    ValidationFailed,
+)
+from plantops.resources.fields import Schema
+from plantops.resources.references import check_references, users_of
+from plantops.resources.scope import Scope
+from plantops.resources.spec import ChildSpec, ResourceSpec
+
+
+@dataclass(frozen=True)
+class ListQuery:
+    site_id: int | None = None
+    filters: Mapping[str, Any] = field(default_factory=dict)
+    q: str | None = None  # text contained in code or name
+    sort: str = "id"  # a field name; "-" in front sorts descending
+    limit: int = 50
+    offset: int = 0
+
+
+@dataclass(frozen=True)
+class Page:
+    items: list[Any]
+    total: int
+    limit: int
+    offset: int
+
+
+def loader_options(spec: ResourceSpec) -> list[_AbstractLoad]:
+    def chain(parent: Any, children: tuple[ChildSpec, ...], base: Any) -> list[_AbstractLoad]:
+        options: list[_AbstractLoad] = []
+        for child in children:
+            attribute = getattr(parent, child.field)
+            option = selectinload(attribute) if base is None else base.selectinload(attribute)
+            options.append(option)
+            options.extend(chain(child.model, child.children, option))
+        return options
+
+    return chain(spec.model, spec.children, None)
+
+
+def _site_of(spec: ResourceSpec, record: Any) -> int | None:
+    if spec.site_owned:
+        return int(record.site_id)
+    if spec.table.name == "site":
+        return int(record.id)
+    return None
+
+
+def _in_scope(spec: ResourceSpec, scope: Scope) -> Any:
+    if scope.site_ids is None:
+        return None
+    if spec.site_owned:
+        return spec.table.c.site_id.in_(scope.site_ids)
+    if spec.table.name == "site":
+        return spec.table.c.id.in_(scope.site_ids)
+    return None
+
+
+def list_records(session: Session, spec: ResourceSpec, scope: Scope, query: ListQuery) -> Page:
+    table = spec.table
+    conditions = [c for c in [_in_scope(spec, scope)] if c is not None]
+    if query.site_id is not None and spec.site_owned:
+        conditions.append(table.c.site_id == query.site_id)
+    for name, value in query.filters.items():
+        if value is not None:
+            conditions.append(table.c[name] == value)
+    if query.q:
+        pattern = f"%{query.q.lower()}%"
+        text = [func.lower(table.c[c]).like(pattern) for c in ("code", "name") if c in table.c]
+        if text:
+            conditions.append(text[0] if len(text) == 1 else text[0] | text[1])
+    descending = query.sort.startswith("-")
+    sort_field = query.sort.removeprefix("-")
+    if sort_field not in spec.sortable:
+        allowed = ", ".join(spec.sortable)
+        raise ValidationFailed.one(
+            ("query", "sort"), f"cannot sort by {sort_field!r}; use one of {allowed}"
+        )
+    order = table.c[sort_field].desc() if descending else table.c[sort_field].asc()
+    total = session.scalar(select(func.count()).select_from(table).where(*conditions)) or 0
+    statement = (
+        select(spec.model)
+        .where(*conditions)
+        .order_by(order, table.c.id)
+        .limit(query.limit)
+        .offset(query.offset)
+        .options(*loader_options(spec))
+    )
+    items = list(session.scalars(statement))
+    return Page(items=items, total=total, limit=query.limit, offset=query.offset)
+
+
+def get_record(session: Session, spec: ResourceSpec, scope: Scope, ident: int) -> Any:
+    record = session.get(spec.model, ident, options=loader_options(spec))
+    site = _site_of(spec, record) if record is not None else None
+    if record is None or (site is not None and not scope.allows(site)):
+        # Out of scope answers like a missing record: no existence leak.
+        raise NotFound(f"{spec.label} {ident} not found")
+    return record
+
+
+def _build(model: Any, data: Schema, children: tuple[ChildSpec, ...]) -> Any:
+    nested = {c.field for c in children}
+    record = model(**{k: getattr(data, k) for k in type(data).model_fields if k not in nested})
+    for child in children:
+        rows = [_build(child.model, row, child.children) for row in getattr(data, child.field)]
+        setattr(record, child.field, rows)
+    return record
+
+
+def _check_site(session: Session, scope: Scope, site_id: int) -> None:
+    from plantops.org.models import Site  # the one table every other one hangs from
+
+    if not scope.allows(site_id) or session.get(Site, site_id) is None:
+        raise ValidationFailed.one(("site_id",), f"site {site_id} does not exist")
+
+
+def _check_code_free(
+    session: Session, spec: ResourceSpec, code: str, site_id: int | None, ident: int | None
+) -> None:
+    table: Table = spec.table
+    conditions = [table.c.code == code]
+    if spec.site_owned:
+        conditions.append(table.c.site_id == site_id)
+    if ident is not None:
+        conditions.append(table.c.id != ident)
+    if session.scalar(select(table.c.id).where(*conditions).limit(1)) is not None:
+        where = " at this site" if spec.site_owned else ""
+        raise Conflict(f"{spec.label} code {code!r} already exists{where}")
+
+
+def _validate(session: Session, spec: ResourceSpec, data: Schema, site_id: int | None) -> None:
+    errors: list[FieldError] = check_references(session, spec, data, site_id)
+    if errors:
+        raise ValidationFailed(f"{spec.label}: {errors[0].message}", errors)
+
+
+def _flush(session: Session, spec: ResourceSpec, record: Any) -> None:
+    try:
+        session.flush()
+    except StaleDataError:
+        raise StaleVersion(f"{spec.label} was changed by someone else meanwhile", -1) from None
+    except IntegrityError as error:
+        raise Conflict(f"{spec.label} conflicts with an existing record: {error.orig}") from None
+    if spec.check is not None and record is not None:
+        spec.check(session, record)
+
+
+def create_record(session: Session, spec: ResourceSpec, scope: Scope, data: Schema) -> Any:
+    site_id = getattr(data, "site_id", None)
+    if site_id is not None:
+        _check_site(session, scope, site_id)
+    _validate(session, spec, data, site_id)
+    _check_code_free(session, spec, data.code, site_id, None)  # type: ignore[attr-defined]
+    record = _build(spec.model, data, spec.children)
+    session.add(record)
+    _flush(session, spec, record)
+    return record
+
+
+def _check_version(spec: ResourceSpec, record: Any, expected: int) -> None:
+    if record.version != expected:
+        current = spec.read.model_validate(record)
+        raise StaleVersion(
+            f"{spec.label} {record.id} is at version {record.version}, not {expected}",
+            record.version,
+            current,
+        )
+
+
+def update_record(
+    session: Session,
+    spec: ResourceSpec,
+    scope: Scope,
+    ident: int,
+    expected_version: int,
+    patch: BaseModel,
+) -> Any:
+    record = get_record(session, spec, scope, ident)
+    _check_version(spec, record, expected_version)
+    changes = patch.model_dump(exclude_unset=True)
+    merged = spec.create.model_validate(record).model_dump() | changes
+    try:
+        data = spec.create.model_validate(merged)
+    except PydanticError as error:
+        raise ValidationFailed.from_pydantic(spec.label, error) from None
+    site_id = getattr(data, "site_id", None)
+    _validate(session, spec, data, site_id)
+    _check_code_free(session, spec, data.code, site_id, ident)  # type: ignore[attr-defined]
+    if not changes:
+        return record
+    nested = set(spec.child_fields)
+    for name in changes:
+        if name in nested:
+            child = next(c for c in spec.children if c.field == name)
+            rows = [_build(child.model, row, child.children) for row in getattr(data, name)]
+            setattr(record, name, rows)
+        else:
+            setattr(record, name, getattr(data, name))
+    flag_modified(record, "code")  # a change of lines alone is still a new version
+    _flush(session, spec, record)
+    return record
+
+
+def delete_record(
+    session: Session,
+    spec: ResourceSpec,
+    scope: Scope,
+    ident: int,
+    expected_version: int,
+    parents: dict[Table, tuple[Table, str]],
+) -> None:
+    record = get_record(session, spec, scope, ident)
+    _check_version(spec, record, expected_version)
+    uses = users_of(session, spec, ident, parents)
+    if uses:
+        raise Conflict(f"{spec.label} {record.code} is in use by " + "; ".join(uses))
+    session.delete(record)
+    _flush(session, spec, None)

@@ -1,0 +1,89 @@
+"""Plant vocabulary shared by every domain: enumerations and small value types."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class ItemType(StrEnum):
+    raw_material = "raw_material"
+    purchased_part = "purchased_part"
+    manufactured_part = "manufactured_part"
+    finished_good = "finished_good"
+
+
+class MakeOrBuy(StrEnum):
+    make = "make"
+    buy = "buy"
+
+
+class LotSizeRule(StrEnum):
+    lot_for_lot = "lot_for_lot"
+    fixed = "fixed"
+    min_max_multiple = "min_max_multiple"
+
+
+class WorkCenterKind(StrEnum):
+    machine = "machine"
+    line = "line"
+    manual_station = "manual_station"
+
+
+class ReasonKind(StrEnum):
+    downtime = "downtime"
+    scrap = "scrap"
+    rework = "rework"
+
+
+class LossCategory(StrEnum):
+    """Where a reason code's time or quantity lands in the ISO 22400 loss tree."""
+
+    planned_downtime = "planned_downtime"  # outside PBT (POT - planned downtime)
+    breakdown = "breakdown"  # ADET: malfunction
+    minor_stop = "minor_stop"  # ADET: short stops
+    setup = "setup"  # ASUT
+    speed_loss = "speed_loss"  # APT at less than the planned rate (PRU)
+    scrap = "scrap"  # SQ
+    rework = "rework"  # RQ
+
+
+# The ISO 22400-2 element each loss category is booked against.
+ISO_ELEMENT: dict[LossCategory, str] = {
+    LossCategory.planned_downtime: "PDOT",
+    LossCategory.breakdown: "ADET",
+    LossCategory.minor_stop: "ADET",
+    LossCategory.setup: "ASUT",
+    LossCategory.speed_loss: "APT",
+    LossCategory.scrap: "SQ",
+    LossCategory.rework: "RQ",
+}
+
+# Which loss categories a reason of each kind may carry.
+ALLOWED_LOSSES: dict[ReasonKind, frozenset[LossCategory]] = {
+    ReasonKind.downtime: frozenset(
+        {
+            LossCategory.planned_downtime,
+            LossCategory.breakdown,
+            LossCategory.minor_stop,
+            LossCategory.setup,
+            LossCategory.speed_loss,
+        }
+    ),
+    ReasonKind.scrap: frozenset({LossCategory.scrap}),
+    ReasonKind.rework: frozenset({LossCategory.rework}),
+}
+
+
+class CalendarExceptionKind(StrEnum):
+    closed = "closed"  # holiday, shutdown: no capacity in the window
+    open = "open"  # extra shift: capacity in the window
+
+
+class Weekday(StrEnum):
+    mon = "mon"
+    tue = "tue"
+    wed = "wed"
+    thu = "thu"
+    fri = "fri"
+    sat = "sat"
+    sun = "sun"
