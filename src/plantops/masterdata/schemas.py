@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime, time
+from decimal import Decimal
 from typing import Self
 
 from pydantic import AwareDatetime, Field, model_validator
@@ -103,7 +104,7 @@ class WorkCenterIn(Schema):
     area_id: Id
     calendar_id: Id
     parallel_capacity: int = Field(default=1, ge=1, le=1000)
-    cost_rate_per_hour: Money = Field(default=0)
+    cost_rate_per_hour: Money = Field(default=Decimal(0))
     setup_matrix: list[SetupTransitionIn] = Field(default_factory=list, max_length=10000)
     downtime_windows: list[DowntimeWindowIn] = Field(default_factory=list, max_length=5000)
 
@@ -120,9 +121,9 @@ class ItemIn(Schema):
     item_type: ItemType
     make_or_buy: MakeOrBuy
     uom: str = Field(min_length=1, max_length=16)
-    standard_cost: Money = Field(default=0)
+    standard_cost: Money = Field(default=Decimal(0))
     lead_time_days: int = Field(default=0, ge=0, le=3650)
-    safety_stock: Quantity = Field(default=0)
+    safety_stock: Quantity = Field(default=Decimal(0))
     lot_size_rule: LotSizeRule = LotSizeRule.lot_for_lot
     lot_size_fixed: PositiveQuantity | None = None
     lot_size_min: Quantity | None = None
@@ -142,7 +143,7 @@ class ItemIn(Schema):
 class BomLineIn(Schema):
     component_item_id: Id
     quantity_per: PositiveQuantity
-    scrap_factor: Fraction = Field(default=0, description="share lost, 0 <= f < 1")
+    scrap_factor: Fraction = Field(default=Decimal(0), description="share lost, 0 <= f < 1")
     valid_from: date | None = None
     valid_to: date | None = None
 
@@ -156,7 +157,7 @@ class BomIn(Schema):
     site_id: Id
     code: Code
     item_id: Id
-    quantity: PositiveQuantity = Field(default=1, description="parent quantity the lines make")
+    quantity: PositiveQuantity = Field(default=Decimal(1), description="parent quantity the lines make")
     valid_from: date | None = None
     valid_to: date | None = None
     lines: list[BomLineIn] = Field(min_length=1, max_length=5000)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 from typing import Self
 
 from pydantic import Field, model_validator
@@ -27,7 +28,7 @@ class EmployeeIn(Schema):
     code: Code
     name: Name
     shift_calendar_id: Id
-    hourly_cost: Money = Field(default=0)
+    hourly_cost: Money = Field(default=Decimal(0))
     skills: list[EmployeeSkillIn] = Field(default_factory=list, max_length=200)
 
     @model_validator(mode="after")
