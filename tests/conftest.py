@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from plantops.api.app import create_app
 from plantops.storage.engine import make_engine, make_session_factory
 from plantops.storage.migrate import upgrade
-from tests.postgres import postgres_database
+from tests.postgres import DatabasePool, migrated_template, postgres_server
 
 BACKENDS = ["sqlite", "postgresql"]
 
@@ -33,6 +33,23 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    """The session's PostgreSQL server (tests/postgres.py says where it comes from); skips,
+    or fails when required, if there is none."""
+    with postgres_server() as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def postgres_databases(postgres_url: str) -> Iterator[DatabasePool]:
+    """Fresh migrated PostgreSQL databases, one per test, copied from a template."""
+    with migrated_template(postgres_url) as template:
+        pool = DatabasePool(postgres_url, template)
+        yield pool
+        pool.close()
+
+
 @pytest.fixture(params=BACKENDS)
 def engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
     """A migrated, empty database: SQLite file or throwaway PostgreSQL database."""
@@ -43,8 +60,9 @@ def engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
         yield engine
         engine.dispose()
     else:
-        with postgres_database(request) as url:
-            engine = make_engine(url)
+        pool: DatabasePool = request.getfixturevalue("postgres_databases")
+        with pool.database() as database_url:
+            engine = make_engine(database_url)
             yield engine
             engine.dispose()
 

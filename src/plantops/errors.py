@@ -17,7 +17,9 @@ class FieldError:
     row: int | None = None  # 1-based data row in that file, for imports
 
     def pointer(self) -> str:
-        """RFC 6901 JSON pointer to the field."""
+        """RFC 6901 JSON pointer to the field; "" is the whole document (a rule across fields)."""
+        if not self.location:
+            return ""
         parts = (str(p).replace("~", "~0").replace("/", "~1") for p in self.location)
         return "/" + "/".join(parts)
 

@@ -9,10 +9,13 @@ from sqlalchemy import Engine
 
 import plantops
 from plantops.api import problems
+from plantops.api.availability import router as availability_router
 from plantops.api.records import record_router
+from plantops.api.transfer import router as transfer_router
 from plantops.catalog import RESOURCES
 from plantops.config import settings
 from plantops.storage.engine import make_engine, make_session_factory
+from plantops.web import home
 
 
 def create_app(engine: Engine | None = None) -> FastAPI:
@@ -50,5 +53,8 @@ def create_app(engine: Engine | None = None) -> FastAPI:
 
     for spec in RESOURCES:
         api.include_router(record_router(spec))
+    api.include_router(availability_router)
+    api.include_router(transfer_router)
     app.include_router(api)
+    app.include_router(home.router)
     return app

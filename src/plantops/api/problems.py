@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from http import HTTPStatus
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -14,6 +15,63 @@ from plantops.errors import DomainError, FieldError, StaleVersion, ValidationFai
 
 log = logging.getLogger("plantops.api")
 MEDIA_TYPE = "application/problem+json"
+
+
+# The body of every error answer (RFC 9457), for the OpenAPI document.
+PROBLEM_SCHEMA: dict[str, Any] = {
+    "title": "Problem",
+    "type": "object",
+    "required": ["type", "title", "status", "detail"],
+    "properties": {
+        "type": {"type": "string"},
+        "title": {"type": "string"},
+        "status": {"type": "integer"},
+        "detail": {"type": "string"},
+        "errors": {
+            "type": "array",
+            "description": "field errors: a JSON pointer into the body, or a parameter name",
+            "items": {
+                "type": "object",
+                "required": ["detail"],
+                "properties": {
+                    "detail": {"type": "string"},
+                    "pointer": {"type": "string"},
+                    "parameter": {"type": "string"},
+                },
+            },
+        },
+        "current_version": {"type": "integer", "description": "with 412: the version now"},
+        "current": {"type": "object", "description": "with 412: the record now"},
+    },
+}
+
+
+def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI `responses` entries for error answers of these statuses."""
+    return {
+        status: {
+            "description": HTTPStatus(status).phrase,
+            "content": {MEDIA_TYPE: {"schema": {"$ref": "#/components/schemas/Problem"}}},
+        }
+        for status in statuses
+    }
+
+
+def _document_problems(schema: dict[str, Any]) -> dict[str, Any]:
+    """Say in the OpenAPI document what the handlers below do: 422s (FastAPI documents its own
+    shape) and any other error are problem+json."""
+    error = problem_responses(422)[422]
+    for operations in schema.get("paths", {}).values():
+        for operation in operations.values():
+            responses = operation.setdefault("responses", {})
+            if "422" in responses:
+                responses["422"] = error
+            responses.setdefault("default", error | {"description": "An error"})
+    components = schema.setdefault("components", {}).setdefault("schemas", {})
+    for name in ("HTTPValidationError", "ValidationError"):
+        components.pop(name, None)
+    components["Problem"] = PROBLEM_SCHEMA
+    return schema
 
 
 def problem(status: int, title: str, detail: str, **extra: Any) -> JSONResponse:
@@ -56,12 +114,18 @@ def _domain(_request: Request, error: Exception) -> JSONResponse:
     return response
 
 
+def _request_error(entry: dict[str, Any]) -> FieldError:
+    location = tuple(entry["loc"])
+    if entry.get("type") == "json_invalid":  # loc is ("body", character offset)
+        where = f" at character {location[1]}" if len(location) > 1 else ""
+        reason = str(entry.get("ctx", {}).get("error", "")).lower() or "malformed"
+        return FieldError(location[:1], f"the body is not valid JSON{where}: {reason}")
+    return FieldError(location, str(entry["msg"]).removeprefix("Value error, "))
+
+
 def _request_validation(_request: Request, error: Exception) -> JSONResponse:
     assert isinstance(error, RequestValidationError)
-    errors = [
-        FieldError(tuple(e["loc"]), str(e["msg"]).removeprefix("Value error, "))
-        for e in error.errors()
-    ]
+    errors = [_request_error(e) for e in error.errors()]
     first = field_errors(errors[:1])[0] if errors else {"detail": "invalid request"}
     where = first.get("pointer") or first.get("parameter") or ""
     detail = f"{where}: {first['detail']}" if where else first["detail"]
@@ -83,6 +147,14 @@ def _unexpected(_request: Request, error: Exception) -> JSONResponse:
 
 
 def install(app: FastAPI) -> None:
+    generate = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            app.openapi_schema = _document_problems(generate())
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
     app.add_exception_handler(DomainError, _domain)
     app.add_exception_handler(RequestValidationError, _request_validation)
     app.add_exception_handler(HTTPException, _http)

@@ -5,13 +5,19 @@ from __future__ import annotations
 import typer
 from rich.console import Console
 
+from plantops.cli import transfer
+from plantops.cli.demo import demo
 from plantops.config import settings
+from plantops.demo.loader import load_demo_if_empty
 from plantops.storage.engine import make_engine
 from plantops.storage.migrate import upgrade
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, help="PlantOps production management")
 db = typer.Typer(no_args_is_help=True, help="Database schema")
 app.add_typer(db, name="db")
+app.command("demo")(demo)
+app.command("import")(transfer.import_command)
+app.command("export")(transfer.export_command)
 console = Console(stderr=True)
 
 
@@ -36,6 +42,10 @@ def serve(
     engine = make_engine()
     if prepare:
         upgrade(engine)
+        if load_demo_if_empty(engine):
+            console.print("the database was empty: loaded the demo plant (see plantops demo)")
+        else:
+            console.print("the database holds sites already: the demo plant was not loaded")
     console.print(f"PlantOps on http://{host or settings().host}:{port or settings().port}")
     uvicorn.run(create_app(engine), host=host or settings().host, port=port or settings().port)
 

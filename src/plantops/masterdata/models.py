@@ -19,7 +19,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from plantops.storage.base import Child, Entity, code_column, site_fk
+from plantops.storage.base import MONEY, QUANTITY, Child, Entity, code_column, site_fk
 from plantops.types import (
     CalendarExceptionKind,
     ItemType,
@@ -60,7 +60,7 @@ class CalendarShift(Child):
     __tablename__ = "calendar_shift"
 
     calendar_id: Mapped[int] = mapped_column(ForeignKey("calendar.id"), index=True)
-    name: Mapped[str] = mapped_column(String(64))
+    name: Mapped[str] = mapped_column(String(200))
     weekday: Mapped[Weekday] = mapped_column(_enum(Weekday))
     start_time: Mapped[time] = mapped_column(Time)
     end_time: Mapped[time] = mapped_column(Time)
@@ -90,7 +90,7 @@ class WorkCenter(Entity):
     area_id: Mapped[int] = mapped_column(ForeignKey("area.id"), index=True)
     calendar_id: Mapped[int] = mapped_column(ForeignKey("calendar.id"), index=True)
     parallel_capacity: Mapped[int] = mapped_column(Integer, default=1)
-    cost_rate_per_hour: Mapped[Decimal] = mapped_column(Numeric(14, 4), default=Decimal(0))
+    cost_rate_per_hour: Mapped[Decimal] = mapped_column(MONEY, default=Decimal(0))
     setup_matrix: Mapped[list[SetupTransition]] = relationship(
         cascade="all, delete-orphan", order_by="SetupTransition.id"
     )
@@ -132,14 +132,14 @@ class Item(Entity):
     item_type: Mapped[ItemType] = mapped_column(_enum(ItemType))
     make_or_buy: Mapped[MakeOrBuy] = mapped_column(_enum(MakeOrBuy))
     uom: Mapped[str] = mapped_column(String(16))
-    standard_cost: Mapped[Decimal] = mapped_column(Numeric(14, 4), default=Decimal(0))
+    standard_cost: Mapped[Decimal] = mapped_column(MONEY, default=Decimal(0))
     lead_time_days: Mapped[int] = mapped_column(Integer, default=0)
-    safety_stock: Mapped[Decimal] = mapped_column(Numeric(14, 4), default=Decimal(0))
+    safety_stock: Mapped[Decimal] = mapped_column(QUANTITY, default=Decimal(0))
     lot_size_rule: Mapped[LotSizeRule] = mapped_column(_enum(LotSizeRule))
-    lot_size_fixed: Mapped[Decimal | None] = mapped_column(Numeric(14, 4))
-    lot_size_min: Mapped[Decimal | None] = mapped_column(Numeric(14, 4))
-    lot_size_max: Mapped[Decimal | None] = mapped_column(Numeric(14, 4))
-    lot_size_multiple: Mapped[Decimal | None] = mapped_column(Numeric(14, 4))
+    lot_size_fixed: Mapped[Decimal | None] = mapped_column(QUANTITY)
+    lot_size_min: Mapped[Decimal | None] = mapped_column(QUANTITY)
+    lot_size_max: Mapped[Decimal | None] = mapped_column(QUANTITY)
+    lot_size_multiple: Mapped[Decimal | None] = mapped_column(QUANTITY)
 
 
 class Bom(Entity):
@@ -151,7 +151,7 @@ class Bom(Entity):
     site_id: Mapped[int] = site_fk()
     code: Mapped[str] = code_column()
     item_id: Mapped[int] = mapped_column(ForeignKey("item.id"), index=True)
-    quantity: Mapped[Decimal] = mapped_column(Numeric(14, 4), default=Decimal(1))
+    quantity: Mapped[Decimal] = mapped_column(QUANTITY, default=Decimal(1))
     valid_from: Mapped[date | None] = mapped_column(Date)
     valid_to: Mapped[date | None] = mapped_column(Date)
     lines: Mapped[list[BomLine]] = relationship(cascade="all, delete-orphan", order_by="BomLine.id")
@@ -162,7 +162,7 @@ class BomLine(Child):
 
     bom_id: Mapped[int] = mapped_column(ForeignKey("bom.id"), index=True)
     component_item_id: Mapped[int] = mapped_column(ForeignKey("item.id"), index=True)
-    quantity_per: Mapped[Decimal] = mapped_column(Numeric(14, 6))
+    quantity_per: Mapped[Decimal] = mapped_column(QUANTITY)
     scrap_factor: Mapped[Decimal] = mapped_column(Numeric(8, 6), default=Decimal(0))
     valid_from: Mapped[date | None] = mapped_column(Date)
     valid_to: Mapped[date | None] = mapped_column(Date)

@@ -157,7 +157,9 @@ class BomIn(Schema):
     site_id: Id
     code: Code
     item_id: Id
-    quantity: PositiveQuantity = Field(default=Decimal(1), description="parent quantity the lines make")
+    quantity: PositiveQuantity = Field(
+        default=Decimal(1), description="parent quantity the lines make"
+    )
     valid_from: date | None = None
     valid_to: date | None = None
     lines: list[BomLineIn] = Field(min_length=1, max_length=5000)

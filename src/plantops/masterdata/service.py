@@ -40,6 +40,18 @@ def _must_be_made(session: Session, label: str, item_id: int) -> None:
         )
 
 
+def check_item(session: Session, item: m.Item) -> None:
+    """A bought item cannot keep the BOM or routing that made it: remove those first."""
+    if item.make_or_buy is MakeOrBuy.make:
+        return
+    for model, label in ((m.Bom, "BOM"), (m.Routing, "routing")):
+        code = session.scalar(select(model.code).where(model.item_id == item.id).limit(1))
+        if code is not None:
+            raise ValidationFailed.one(
+                ("make_or_buy",), f"item {item.code} has {label} {code}: a bought item takes none"
+            )
+
+
 def check_bom(session: Session, bom: m.Bom) -> None:
     _must_be_made(session, "BOM", bom.item_id)
     cycle = find_cycle(bom_edges(session, bom.site_id))
@@ -83,7 +95,13 @@ WORK_CENTERS = ResourceSpec(
     filters=("area_id", "kind", "calendar_id"),
 )
 ITEMS = ResourceSpec(
-    "items", "item", m.Item, s.ItemIn, s.ItemOut, filters=("item_type", "make_or_buy")
+    "items",
+    "item",
+    m.Item,
+    s.ItemIn,
+    s.ItemOut,
+    filters=("item_type", "make_or_buy"),
+    check=check_item,
 )
 BOMS = ResourceSpec(
     "boms",

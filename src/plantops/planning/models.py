@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import Date, ForeignKey, Integer, Numeric, String, UniqueConstraint
+from sqlalchemy import Date, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from plantops.storage.base import Child, Entity, code_column, site_fk
+from plantops.storage.base import QUANTITY, Child, Entity, code_column, site_fk
 
 
 class Customer(Entity):
@@ -39,6 +39,6 @@ class SalesOrderLine(Child):
     sales_order_id: Mapped[int] = mapped_column(ForeignKey("sales_order.id"), index=True)
     line_no: Mapped[int] = mapped_column(Integer)
     item_id: Mapped[int] = mapped_column(ForeignKey("item.id"), index=True)
-    quantity: Mapped[Decimal] = mapped_column(Numeric(14, 4))
+    quantity: Mapped[Decimal] = mapped_column(QUANTITY)
     due_date: Mapped[date] = mapped_column(Date)
     priority: Mapped[int] = mapped_column(Integer, default=3)  # 1 = most urgent

@@ -10,6 +10,7 @@ from sqlalchemy import Table, func, select
 from sqlalchemy.orm import Session
 
 from plantops.errors import FieldError
+from plantops.resources.columns import fits
 from plantops.resources.fields import Schema
 from plantops.resources.spec import ChildSpec, ResourceSpec
 
@@ -50,9 +51,9 @@ def check_references(
     for table, ids in wanted.items():
         has_site = "site_id" in table.c
         columns = [table.c.id, table.c.site_id] if has_site else [table.c.id]
-        found = {
-            row[0]: row for row in session.execute(select(*columns).where(table.c.id.in_(ids)))
-        }
+        comparable = [i for i in ids if fits(table.c.id, i)]  # the others cannot exist
+        query = select(*columns).where(table.c.id.in_(comparable))
+        found = {row[0]: row for row in session.execute(query)} if comparable else {}
         label = table.name.replace("_", " ")
         for ident, locations in ids.items():
             row = found.get(ident)

@@ -12,7 +12,7 @@ from typing import Any
 
 from pydantic import BaseModel
 from pydantic import ValidationError as PydanticError
-from sqlalchemy import Table, func, select
+from sqlalchemy import Table, false, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.orm.attributes import flag_modified
@@ -26,6 +26,7 @@ from plantops.errors import (
     StaleVersion,
     ValidationFailed,
 )
+from plantops.resources.columns import column_errors, fits, stored
 from plantops.resources.fields import Schema
 from plantops.resources.references import check_references, users_of
 from plantops.resources.scope import Scope
@@ -84,14 +85,20 @@ def _in_scope(spec: ResourceSpec, scope: Scope) -> Any:
 def list_records(session: Session, spec: ResourceSpec, scope: Scope, query: ListQuery) -> Page:
     table = spec.table
     conditions = [c for c in [_in_scope(spec, scope)] if c is not None]
-    if query.site_id is not None and spec.site_owned:
-        conditions.append(table.c.site_id == query.site_id)
-    for name, value in query.filters.items():
+    filters = dict(query.filters)
+    if spec.site_owned:
+        filters["site_id"] = query.site_id
+    for name, value in filters.items():
         if value is not None:
-            conditions.append(table.c[name] == value)
+            column = table.c[name]
+            conditions.append(column == value if fits(column, value) else false())
     if query.q:
-        pattern = f"%{query.q.lower()}%"
-        text = [func.lower(table.c[c]).like(pattern) for c in ("code", "name") if c in table.c]
+        needle = query.q.lower()  # contained as typed: % and _ are no wildcards
+        text = [
+            func.lower(table.c[c]).contains(needle, autoescape=True)
+            for c in ("code", "name")
+            if c in table.c
+        ]
         if text:
             conditions.append(text[0] if len(text) == 1 else text[0] | text[1])
     descending = query.sort.startswith("-")
@@ -115,8 +122,20 @@ def list_records(session: Session, spec: ResourceSpec, scope: Scope, query: List
     return Page(items=items, total=total, limit=query.limit, offset=query.offset)
 
 
-def get_record(session: Session, spec: ResourceSpec, scope: Scope, ident: int) -> Any:
-    record = session.get(spec.model, ident, options=loader_options(spec))
+def get_record(
+    session: Session, spec: ResourceSpec, scope: Scope, ident: int, *, lock: bool = False
+) -> Any:
+    """The record; `lock` holds its row until the transaction ends (PostgreSQL), so that two
+    writers of the same version queue and the second one sees the first one's version."""
+    record = None
+    if fits(spec.table.c.id, ident):
+        record = session.get(
+            spec.model,
+            ident,
+            options=loader_options(spec),
+            with_for_update=lock or None,
+            populate_existing=lock,
+        )
     site = _site_of(spec, record) if record is not None else None
     if record is None or (site is not None and not scope.allows(site)):
         # Out of scope answers like a missing record: no existence leak.
@@ -126,17 +145,19 @@ def get_record(session: Session, spec: ResourceSpec, scope: Scope, ident: int) -
 
 def _build(model: Any, data: Schema, children: tuple[ChildSpec, ...]) -> Any:
     nested = {c.field for c in children}
-    record = model(**{k: getattr(data, k) for k in type(data).model_fields if k not in nested})
+    fields = type(data).model_fields
+    record = model(**{k: stored(getattr(data, k)) for k in fields if k not in nested})
     for child in children:
         rows = [_build(child.model, row, child.children) for row in getattr(data, child.field)]
         setattr(record, child.field, rows)
     return record
 
 
-def _check_site(session: Session, scope: Scope, site_id: int) -> None:
-    from plantops.org.models import Site  # the one table every other one hangs from
-
-    if not scope.allows(site_id) or session.get(Site, site_id) is None:
+def _check_site(session: Session, spec: ResourceSpec, scope: Scope, site_id: int) -> None:
+    sites = next(iter(spec.table.c.site_id.foreign_keys)).column.table  # org sits above us
+    found = select(sites.c.id).where(sites.c.id == site_id)
+    known = fits(sites.c.id, site_id) and session.scalar(found) is not None
+    if not scope.allows(site_id) or not known:
         raise ValidationFailed.one(("site_id",), f"site {site_id} does not exist")
 
 
@@ -154,10 +175,19 @@ def _check_code_free(
         raise Conflict(f"{spec.label} code {code!r} already exists{where}")
 
 
-def _validate(session: Session, spec: ResourceSpec, data: Schema, site_id: int | None) -> None:
-    errors: list[FieldError] = check_references(session, spec, data, site_id)
+def _raise(spec: ResourceSpec, errors: list[FieldError]) -> None:
     if errors:
-        raise ValidationFailed(f"{spec.label}: {errors[0].message}", errors)
+        first = errors[0]
+        raise ValidationFailed(f"{spec.label}: {first.pointer()}: {first.message}", errors)
+
+
+def _check_storable(spec: ResourceSpec, data: Schema) -> None:
+    """Before any SQL: values the columns cannot hold are field errors, not database errors."""
+    _raise(spec, column_errors(data, spec.table, spec.children))
+
+
+def _validate(session: Session, spec: ResourceSpec, data: Schema, site_id: int | None) -> None:
+    _raise(spec, check_references(session, spec, data, site_id))
 
 
 def _flush(session: Session, spec: ResourceSpec, record: Any) -> None:
@@ -165,16 +195,18 @@ def _flush(session: Session, spec: ResourceSpec, record: Any) -> None:
         session.flush()
     except StaleDataError:
         raise StaleVersion(f"{spec.label} was changed by someone else meanwhile", -1) from None
-    except IntegrityError as error:
-        raise Conflict(f"{spec.label} conflicts with an existing record: {error.orig}") from None
+    except IntegrityError:
+        # The database's own text names tables and constraints: not for the caller.
+        raise Conflict(f"{spec.label} conflicts with an existing record") from None
     if spec.check is not None and record is not None:
         spec.check(session, record)
 
 
 def create_record(session: Session, spec: ResourceSpec, scope: Scope, data: Schema) -> Any:
+    _check_storable(spec, data)
     site_id = getattr(data, "site_id", None)
     if site_id is not None:
-        _check_site(session, scope, site_id)
+        _check_site(session, spec, scope, site_id)
     _validate(session, spec, data, site_id)
     _check_code_free(session, spec, data.code, site_id, None)  # type: ignore[attr-defined]
     record = _build(spec.model, data, spec.children)
@@ -183,14 +215,25 @@ def create_record(session: Session, spec: ResourceSpec, scope: Scope, data: Sche
     return record
 
 
+def _stale(spec: ResourceSpec, record: Any, expected: int) -> StaleVersion:
+    return StaleVersion(
+        f"{spec.label} {record.id} is at version {record.version}, not {expected}",
+        record.version,
+        spec.read.model_validate(record),
+    )
+
+
 def _check_version(spec: ResourceSpec, record: Any, expected: int) -> None:
     if record.version != expected:
-        current = spec.read.model_validate(record)
-        raise StaleVersion(
-            f"{spec.label} {record.id} is at version {record.version}, not {expected}",
-            record.version,
-            current,
-        )
+        raise _stale(spec, record, expected)
+
+
+def stale_version(
+    session: Session, spec: ResourceSpec, scope: Scope, ident: int, expected: int
+) -> StaleVersion:
+    """The answer to a write that lost a race (its flush matched no row of that version): the
+    version that won, read in a new transaction. NotFound if the winner deleted the record."""
+    return _stale(spec, get_record(session, spec, scope, ident), expected)
 
 
 def update_record(
@@ -201,7 +244,7 @@ def update_record(
     expected_version: int,
     patch: BaseModel,
 ) -> Any:
-    record = get_record(session, spec, scope, ident)
+    record = get_record(session, spec, scope, ident, lock=True)
     _check_version(spec, record, expected_version)
     changes = patch.model_dump(exclude_unset=True)
     merged = spec.create.model_validate(record).model_dump() | changes
@@ -209,22 +252,29 @@ def update_record(
         data = spec.create.model_validate(merged)
     except PydanticError as error:
         raise ValidationFailed.from_pydantic(spec.label, error) from None
+    _check_storable(spec, data)
     site_id = getattr(data, "site_id", None)
     _validate(session, spec, data, site_id)
     _check_code_free(session, spec, data.code, site_id, ident)  # type: ignore[attr-defined]
     if not changes:
         return record
-    nested = set(spec.child_fields)
     for name in changes:
-        if name in nested:
-            child = next(c for c in spec.children if c.field == name)
-            rows = [_build(child.model, row, child.children) for row in getattr(data, name)]
-            setattr(record, name, rows)
-        else:
-            setattr(record, name, getattr(data, name))
+        _assign(session, spec, record, data, name)
     flag_modified(record, "code")  # a change of lines alone is still a new version
     _flush(session, spec, record)
     return record
+
+
+def _assign(session: Session, spec: ResourceSpec, record: Any, data: Schema, name: str) -> None:
+    child = next((c for c in spec.children if c.field == name), None)
+    if child is None:
+        setattr(record, name, stored(getattr(data, name)))
+        return
+    # The old rows go first: the new ones may reuse their unique keys (same sequence, same
+    # line_no), and a flush inserts before it deletes.
+    setattr(record, name, [])
+    _flush(session, spec, None)
+    setattr(record, name, [_build(child.model, row, child.children) for row in getattr(data, name)])
 
 
 def delete_record(
@@ -235,7 +285,7 @@ def delete_record(
     expected_version: int,
     parents: dict[Table, tuple[Table, str]],
 ) -> None:
-    record = get_record(session, spec, scope, ident)
+    record = get_record(session, spec, scope, ident, lock=True)
     _check_version(spec, record, expected_version)
     uses = users_of(session, spec, ident, parents)
     if uses:

@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import Date, ForeignKey, Integer, Numeric, String, UniqueConstraint
+from sqlalchemy import Date, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from plantops.storage.base import Child, Entity, code_column, site_fk
+from plantops.storage.base import MONEY, Child, Entity, code_column, site_fk
 
 
 class Skill(Entity):
@@ -28,7 +28,7 @@ class Employee(Entity):
     code: Mapped[str] = code_column()  # personnel number
     name: Mapped[str] = mapped_column(String(200))
     shift_calendar_id: Mapped[int] = mapped_column(ForeignKey("calendar.id"), index=True)
-    hourly_cost: Mapped[Decimal] = mapped_column(Numeric(12, 4), default=Decimal(0))
+    hourly_cost: Mapped[Decimal] = mapped_column(MONEY, default=Decimal(0))
     skills: Mapped[list[EmployeeSkill]] = relationship(
         cascade="all, delete-orphan", order_by="EmployeeSkill.id"
     )

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-21 11:24:06.280156
+Create Date: 2026-11-21 12:33:28.321157
 """
 
 from collections.abc import Sequence
@@ -114,7 +114,7 @@ def upgrade() -> None:
         sa.Column("uom", sa.String(length=16), nullable=False),
         sa.Column("standard_cost", sa.Numeric(precision=14, scale=4), nullable=False),
         sa.Column("lead_time_days", sa.Integer(), nullable=False),
-        sa.Column("safety_stock", sa.Numeric(precision=14, scale=4), nullable=False),
+        sa.Column("safety_stock", sa.Numeric(precision=18, scale=6), nullable=False),
         sa.Column(
             "lot_size_rule",
             sa.Enum(
@@ -127,10 +127,10 @@ def upgrade() -> None:
             ),
             nullable=False,
         ),
-        sa.Column("lot_size_fixed", sa.Numeric(precision=14, scale=4), nullable=True),
-        sa.Column("lot_size_min", sa.Numeric(precision=14, scale=4), nullable=True),
-        sa.Column("lot_size_max", sa.Numeric(precision=14, scale=4), nullable=True),
-        sa.Column("lot_size_multiple", sa.Numeric(precision=14, scale=4), nullable=True),
+        sa.Column("lot_size_fixed", sa.Numeric(precision=18, scale=6), nullable=True),
+        sa.Column("lot_size_min", sa.Numeric(precision=18, scale=6), nullable=True),
+        sa.Column("lot_size_max", sa.Numeric(precision=18, scale=6), nullable=True),
+        sa.Column("lot_size_multiple", sa.Numeric(precision=18, scale=6), nullable=True),
         sa.Column("version", sa.Integer(), nullable=False),
         sa.ForeignKeyConstraint(["site_id"], ["site.id"], name=op.f("fk_item_site_id_site")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_item")),
@@ -194,7 +194,7 @@ def upgrade() -> None:
         sa.Column("site_id", sa.Integer(), nullable=False),
         sa.Column("code", sa.String(length=64), nullable=False),
         sa.Column("item_id", sa.Integer(), nullable=False),
-        sa.Column("quantity", sa.Numeric(precision=14, scale=4), nullable=False),
+        sa.Column("quantity", sa.Numeric(precision=18, scale=6), nullable=False),
         sa.Column("valid_from", sa.Date(), nullable=True),
         sa.Column("valid_to", sa.Date(), nullable=True),
         sa.Column("version", sa.Integer(), nullable=False),
@@ -235,7 +235,7 @@ def upgrade() -> None:
         "calendar_shift",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("calendar_id", sa.Integer(), nullable=False),
-        sa.Column("name", sa.String(length=64), nullable=False),
+        sa.Column("name", sa.String(length=200), nullable=False),
         sa.Column(
             "weekday",
             sa.Enum(
@@ -271,7 +271,7 @@ def upgrade() -> None:
         sa.Column("code", sa.String(length=64), nullable=False),
         sa.Column("name", sa.String(length=200), nullable=False),
         sa.Column("shift_calendar_id", sa.Integer(), nullable=False),
-        sa.Column("hourly_cost", sa.Numeric(precision=12, scale=4), nullable=False),
+        sa.Column("hourly_cost", sa.Numeric(precision=14, scale=4), nullable=False),
         sa.Column("version", sa.Integer(), nullable=False),
         sa.ForeignKeyConstraint(
             ["shift_calendar_id"],
@@ -367,7 +367,7 @@ def upgrade() -> None:
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("bom_id", sa.Integer(), nullable=False),
         sa.Column("component_item_id", sa.Integer(), nullable=False),
-        sa.Column("quantity_per", sa.Numeric(precision=14, scale=6), nullable=False),
+        sa.Column("quantity_per", sa.Numeric(precision=18, scale=6), nullable=False),
         sa.Column("scrap_factor", sa.Numeric(precision=8, scale=6), nullable=False),
         sa.Column("valid_from", sa.Date(), nullable=True),
         sa.Column("valid_to", sa.Date(), nullable=True),
@@ -457,7 +457,7 @@ def upgrade() -> None:
         sa.Column("sales_order_id", sa.Integer(), nullable=False),
         sa.Column("line_no", sa.Integer(), nullable=False),
         sa.Column("item_id", sa.Integer(), nullable=False),
-        sa.Column("quantity", sa.Numeric(precision=14, scale=4), nullable=False),
+        sa.Column("quantity", sa.Numeric(precision=18, scale=6), nullable=False),
         sa.Column("due_date", sa.Date(), nullable=False),
         sa.Column("priority", sa.Integer(), nullable=False),
         sa.ForeignKeyConstraint(

@@ -1,0 +1,80 @@
+"""Loading the demo plant: through the plant-file importer, the one path all data takes into the
+database, and only into a database that holds no site yet."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session
+
+from plantops.catalog import BY_NAME
+from plantops.demo.plant import build_plant
+from plantops.errors import Conflict
+from plantops.integration.service import import_plant
+from plantops.resources.scope import EVERYWHERE
+from plantops.resources.service import ListQuery, list_records
+from plantops.storage.engine import make_session_factory, unit_of_work
+
+Progress = Callable[[str, int, int], None]  # stage, done, total
+
+
+class PlantNotEmpty(Conflict):
+    """The demo goes only into an empty database: it would clash with (or mix into) real data."""
+
+
+def existing_sites(session: Session) -> tuple[int, list[str]]:
+    """How many sites the database holds, and the first few codes (to name in a message)."""
+    page = list_records(session, BY_NAME["sites"], EVERYWHERE, ListQuery(sort="code", limit=3))
+    return page.total, [site.code for site in page.items]
+
+
+def refuse_if_sites(session: Session) -> None:
+    total, codes = existing_sites(session)
+    if total:
+        more = ", ..." if total > len(codes) else ""
+        raise PlantNotEmpty(
+            f"the database already holds {total} site(s) ({', '.join(codes)}{more}); "
+            "the demo plant loads only into an empty database"
+        )
+
+
+def is_empty(engine: Engine) -> bool:
+    with unit_of_work(make_session_factory(engine)) as session:
+        return existing_sites(session)[0] == 0
+
+
+def ensure_empty(engine: Engine) -> None:
+    """Raise PlantNotEmpty if the database holds a site."""
+    with unit_of_work(make_session_factory(engine)) as session:
+        refuse_if_sites(session)
+
+
+def load_document(
+    engine: Engine, document: dict[str, Any], progress: Progress | None = None
+) -> dict[str, int]:
+    """Import a demo document in one transaction; rows written per table."""
+    with unit_of_work(make_session_factory(engine)) as session:
+        refuse_if_sites(session)  # again, inside the transaction that writes
+        return import_plant(session, EVERYWHERE, document, progress=progress)
+
+
+def load_demo(
+    engine: Engine,
+    seed: int = 1,
+    scale: int = 1,
+    start: date | None = None,
+    progress: Progress | None = None,
+) -> dict[str, int]:
+    ensure_empty(engine)  # before spending time on building the plant
+    return load_document(engine, build_plant(seed, scale, start), progress)
+
+
+def load_demo_if_empty(engine: Engine, seed: int = 1, scale: int = 1) -> bool:
+    """`serve --prepare`: a first start shows a populated plant; an existing one is left alone."""
+    if not is_empty(engine):
+        return False
+    load_demo(engine, seed, scale)
+    return True

@@ -1,0 +1,1 @@
+"""Server-rendered web pages on the FastAPI app (the NiceGUI UI comes later)."""
