@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
 import pytest
 from sqlalchemy import Engine
 
@@ -25,3 +30,35 @@ def base_url(server: tuple[object, str], engine: Engine) -> str:
 def sqlite_base_url(server: tuple[object, str], sqlite_engine: Engine) -> str:
     """The same on SQLite only: for the browser test, which needs no second backend."""
     return bind(server, sqlite_engine)
+
+
+CHROMIUM = Path("/usr/bin/chromium")  # Debian's: never a downloaded browser build
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+CHROMIUM_ARGS = [
+    "--no-sandbox",  # CI runs as root
+    "--disable-gpu",
+    "--disable-background-networking",  # the plant network (and CI) is closed
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+@pytest.fixture(scope="session")
+def chromium() -> Iterator[Any]:
+    """Debian's Chromium driven by Playwright; skipped with the reason where it is missing,
+    a failure when PLANTOPS_TEST_BROWSER=required."""
+    if not CHROMIUM.exists():
+        reason = f"{CHROMIUM} is missing (apt-get install chromium)"
+        if os.environ.get("PLANTOPS_TEST_BROWSER") == "required":
+            pytest.fail(f"the browser is required (PLANTOPS_TEST_BROWSER=required) but {reason}")
+        pytest.skip(reason)
+    from playwright.sync_api import sync_playwright
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()

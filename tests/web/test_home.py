@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import os
 import re
 from html import escape
-from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -13,17 +12,7 @@ from sqlalchemy import Engine
 
 from plantops.demo import build_plant
 from plantops.demo.loader import load_demo
-
-CHROMIUM = Path("/usr/bin/chromium")
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
+from tests.web.conftest import ARTIFACTS
 
 
 def test_the_home_page_lists_sites_and_their_work_centers(base_url: str, engine: Engine) -> None:
@@ -63,33 +52,25 @@ def test_names_are_escaped(base_url: str) -> None:
 
 
 @pytest.mark.browser
-def test_the_home_page_renders_in_chromium(sqlite_base_url: str, sqlite_engine: Engine) -> None:
-    if not CHROMIUM.exists():
-        reason = f"{CHROMIUM} is missing (apt-get install chromium)"
-        if os.environ.get("PLANTOPS_TEST_BROWSER") == "required":
-            pytest.fail(f"the browser is required (PLANTOPS_TEST_BROWSER=required) but {reason}")
-        pytest.skip(reason)
-    from playwright.sync_api import sync_playwright
-
+def test_the_home_page_renders_in_chromium(
+    chromium: Any, sqlite_base_url: str, sqlite_engine: Engine
+) -> None:
     load_demo(sqlite_engine)
-    ARTIFACTS.mkdir(exist_ok=True)
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            page = browser.new_page(viewport={"width": 1280, "height": 900})
-            page.goto(f"{sqlite_base_url}/")
-            assert page.title() == "PlantOps"
-            headings = page.locator("section.site h2").all_inner_texts()
-            assert headings == [
-                "Suzhou plant CN-SUZ",
-                "Stuttgart plant DE-STR",
-                "Milwaukee plant US-MKE",
-            ]
-            assert page.get_by_role("cell", name="CNC mill 1").count() == 3
-            assert page.get_by_role("link", name="API documentation").get_attribute("href") == (
-                "/api/docs"
-            )
-            page.screenshot(path=str(ARTIFACTS / "home.png"), full_page=True)
-        finally:
-            browser.close()
+    page = chromium.new_page(viewport={"width": 1280, "height": 900})
+    try:
+        page.goto(f"{sqlite_base_url}/")
+        assert page.title() == "PlantOps"
+        headings = page.locator("section.site h2").all_inner_texts()
+        assert headings == [
+            "Suzhou plant CN-SUZ",
+            "Stuttgart plant DE-STR",
+            "Milwaukee plant US-MKE",
+        ]
+        assert page.get_by_role("cell", name="CNC mill 1").count() == 3
+        assert page.get_by_role("link", name="API documentation").get_attribute("href") == (
+            "/api/docs"
+        )
+        page.screenshot(path=str(ARTIFACTS / "home.png"), full_page=True)
+    finally:
+        page.close()
     assert (ARTIFACTS / "home.png").stat().st_size > 10_000

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 
 from fastapi import APIRouter, FastAPI, Request, Response
+from fastapi_offline import FastAPIOffline
 from sqlalchemy import Engine
 
 import plantops
@@ -20,7 +21,9 @@ from plantops.web import home
 
 def create_app(engine: Engine | None = None) -> FastAPI:
     engine = engine or make_engine()
-    app = FastAPI(
+    # Swagger UI from the package's own copy, not a CDN: plant networks are often offline.
+    app = FastAPIOffline(
+        static_url="/api/docs-assets",
         title="PlantOps",
         version=plantops.__version__,
         description="Production management for discrete manufacturing.",
