@@ -12,7 +12,7 @@ from sqlalchemy.exc import ArgumentError, OperationalError
 
 from plantops.errors import DomainError, FieldError, ValidationFailed
 
-console = Console(stderr=True)
+console = Console(stderr=True, soft_wrap=True)  # one line, however long
 SHOWN_PROBLEMS = 50
 
 

@@ -7,6 +7,7 @@ from rich.console import Console
 
 from plantops.cli import transfer
 from plantops.cli.demo import demo
+from plantops.cli.errors import user_errors
 from plantops.config import settings
 from plantops.demo.loader import load_demo_if_empty
 from plantops.storage.engine import make_engine
@@ -24,7 +25,8 @@ console = Console(stderr=True)
 @db.command("upgrade")
 def db_upgrade() -> None:
     """Create or migrate the database schema to the newest version."""
-    upgrade(make_engine())
+    with user_errors():
+        upgrade(make_engine())
     console.print(f"database at {settings().database_url} is up to date")
 
 
@@ -41,8 +43,10 @@ def serve(
 
     engine = make_engine()
     if prepare:
-        upgrade(engine)
-        if load_demo_if_empty(engine):
+        with user_errors():
+            upgrade(engine)
+            loaded = load_demo_if_empty(engine)
+        if loaded:
             console.print("the database was empty: loaded the demo plant (see plantops demo)")
         else:
             console.print("the database holds sites already: the demo plant was not loaded")
