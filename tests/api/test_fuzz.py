@@ -37,11 +37,6 @@ CHECKS = [
     "negative_data_rejection",
 ]
 
-LOCAL_PATTERNS = {
-    "date-time": r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?$",
-    "time": r"^\d\d:\d\d:\d\d(\.\d+)?$",
-}
-
 
 def local_time_fields() -> Iterator[tuple[str, str]]:
     """(schema name, field) of every field stored in a column without time zone: site-local
@@ -57,17 +52,6 @@ def local_time_fields() -> Iterator[tuple[str, str]]:
             kind = getattr(column, "type", None)
             if isinstance(kind, DateTime | Time) and not kind.timezone:
                 yield schema_class.__name__, name
-
-
-def with_local_times(document: dict[str, Any]) -> dict[str, Any]:
-    """The document with local times described as what they are: it says "date-time" and
-    "time", RFC 3339 formats with a UTC offset (see test_local_times_are_documented_as_local)."""
-    fields = set(local_time_fields())
-    for component, body in document["components"]["schemas"].items():
-        for field, definition in body.get("properties", {}).items():
-            if (component.split("-")[0], field) in fields and "format" in definition:
-                definition["pattern"] = LOCAL_PATTERNS[definition.pop("format")]
-    return document
 
 
 @pytest.fixture(scope="module")
@@ -100,7 +84,7 @@ def served_document(live: str) -> dict[str, Any]:
 # pytest 9 breaks schemathesis' lazy schemas (from_fixture), so the document is built at import,
 # from the app as it is served; test_the_document_fuzzed_is_the_one_served checks they agree.
 OPENAPI = create_app(make_engine("sqlite://")).openapi()
-schema = schemathesis.openapi.from_dict(with_local_times(copy.deepcopy(OPENAPI)))
+schema = schemathesis.openapi.from_dict(copy.deepcopy(OPENAPI))
 schema.config.generation.update(max_examples=MAX_EXAMPLES, deterministic=True)
 schema.config.phases.update(phases=["examples", "coverage", "fuzzing"])
 schema.config.checks.update(included_check_names=CHECKS)
@@ -121,12 +105,6 @@ def test_openapi(case: schemathesis.Case, live: str) -> None:
     case.call_and_validate(base_url=live, timeout=30, excluded_checks=skip)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="masterdata/schemas.py: calendar shift times and exception windows are site-local "
-    "(no UTC offset, by design) but documented as format time/date-time, which RFC 3339 says "
-    "carry an offset; document them as local (e.g. WithJsonSchema with a pattern).",
-)
 def test_local_times_are_documented_as_local(served_document: dict[str, Any]) -> None:
     fields = set(local_time_fields())
     for component, body in served_document["components"]["schemas"].items():

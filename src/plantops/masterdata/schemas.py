@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
+from datetime import date
 from decimal import Decimal
 from typing import Self
 
@@ -13,6 +13,8 @@ from plantops.resources.fields import (
     Family,
     Fraction,
     Id,
+    LocalDateTime,
+    LocalTime,
     Money,
     Name,
     PositiveQuantity,
@@ -51,14 +53,14 @@ def _dates_in_order(start: date | None, end: date | None) -> None:
 class CalendarShiftIn(Schema):
     name: Text
     weekday: Weekday
-    start_time: time
-    end_time: time = Field(description="at or before start_time: the shift ends the next day")
+    start_time: LocalTime
+    end_time: LocalTime = Field(description="at or before start_time: the shift ends the next day")
 
 
 class CalendarExceptionIn(Schema):
     kind: CalendarExceptionKind
-    starts_local: datetime = Field(description="site local wall-clock time, no offset")
-    ends_local: datetime
+    starts_local: LocalDateTime
+    ends_local: LocalDateTime
     name: Text = ""
 
     @model_validator(mode="after")

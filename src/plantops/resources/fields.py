@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import datetime, time
 from decimal import Decimal
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, PlainSerializer
+from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, WithJsonSchema
 
 # Decimals travel as JSON numbers (planners' spreadsheets and clients expect numbers).
 _as_number = PlainSerializer(float, return_type=float, when_used="json")
@@ -28,6 +29,31 @@ Money = Annotated[Decimal, Field(ge=0, max_digits=14, decimal_places=4), _as_num
 Fraction = Annotated[Decimal, Field(ge=0, lt=1, max_digits=8, decimal_places=6), _as_number]
 Seconds = Annotated[int, Field(ge=0, le=10_000_000)]
 Id = Annotated[int, Field(ge=1, le=2**62)]
+
+# Site-local wall-clock values carry no UTC offset: documented as patterned strings, because
+# OpenAPI's "time" and "date-time" formats (RFC 3339) include an offset.
+LocalTime = Annotated[
+    time,
+    WithJsonSchema(
+        {
+            "type": "string",
+            "pattern": r"^\d\d:\d\d(:\d\d(\.\d+)?)?$",
+            "examples": ["06:00:00"],
+            "description": "site local time, no UTC offset",
+        }
+    ),
+]
+LocalDateTime = Annotated[
+    datetime,
+    WithJsonSchema(
+        {
+            "type": "string",
+            "pattern": r"^\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d+)?)?$",
+            "examples": ["2026-12-24T14:00:00"],
+            "description": "site local date and time, no UTC offset",
+        }
+    ),
+]
 
 
 class Schema(BaseModel):
