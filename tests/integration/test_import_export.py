@@ -372,3 +372,27 @@ def test_cli_imports_exports_and_lists_problems(configured: Engine, tmp_path: Pa
     assert "(19 problem(s))" in output  # one per record
     result = runner.invoke(app, ["import", str(tmp_path / "missing.yaml")])
     assert result.exit_code == 1 and "does not exist" in " ".join(result.output.split())
+
+
+def test_cli_imports_into_a_new_database_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`plantops import` on a fresh machine: the database file does not exist yet."""
+
+    def run(database: str, *args: str) -> None:
+        monkeypatch.setenv("PLANTOPS_DATABASE_URL", f"sqlite:///{tmp_path / database}")
+        settings.cache_clear()
+        result = CliRunner().invoke(app, list(args))
+        assert result.exit_code == 0, result.output
+
+    try:
+        source = write_plant(plant(), tmp_path / "in", "yaml")[0]
+        run("first.db", "import", str(source))
+        run("first.db", "export", str(tmp_path / "a"))
+        run("second.db", "import", str(tmp_path / "a" / "plant.yaml"))
+        run("second.db", "export", str(tmp_path / "b"))
+        exported = (tmp_path / "a" / "plant.yaml").read_bytes()
+        assert b"code: FG1" in exported
+        assert (tmp_path / "b" / "plant.yaml").read_bytes() == exported
+    finally:
+        settings.cache_clear()

@@ -52,14 +52,16 @@ def import_command(
     from plantops.integration.service import import_file
     from plantops.resources.scope import EVERYWHERE
     from plantops.storage.engine import make_engine, make_session_factory, unit_of_work
+    from plantops.storage.migrate import upgrade
 
     with user_errors(), _progress(f"reading {file.name}") as report:
         try:
             plant = read_plant(file)
         except OSError as error:
             raise DomainError(f"cannot read {file}: {error.strerror}") from None
-        sessions = make_session_factory(make_engine())
-        with unit_of_work(sessions) as session:
+        engine = make_engine()
+        upgrade(engine)  # importing into a new database file must just work, as the demo does
+        with unit_of_work(make_session_factory(engine)) as session:
             counts = import_file(session, EVERYWHERE, plant, report)
     console.print(f"imported {escape(file.name)}: {_summary(counts)}", soft_wrap=True)
 
