@@ -78,6 +78,18 @@ def test_a_bought_item_takes_no_bom_or_routing(plant: Plant, resource: str) -> N
     assert plant.client.get(f"/{resource}").json()["total"] == 0
 
 
+def test_an_item_with_a_bom_cannot_become_bought(plant: Plant) -> None:
+    parent, component = _item(plant, "MADE"), _item(plant, "PART", "buy")
+    assert _bom(plant, parent, component).status_code == 201
+    path = f"/items/{parent['id']}"
+    answer = problem(
+        plant.client.patch(path, json={"make_or_buy": "buy"}, headers=if_match(1)), 422
+    )
+    assert pointers(answer) == ["/make_or_buy"]
+    assert "has BOM" in answer["detail"]
+    assert plant.client.get(path).json()["make_or_buy"] == "make"  # nothing changed
+
+
 def test_reason_code_loss_category_must_fit_its_kind(plant: Plant) -> None:
     body = plant.payload("reason_codes") | {"kind": "scrap", "loss_category": "breakdown"}
     answer = problem(plant.client.post("/reason_codes", json=body), 422)

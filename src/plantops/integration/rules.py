@@ -17,7 +17,7 @@ from plantops.integration.document import Level
 from plantops.integration.existing import Existing, Key
 from plantops.masterdata.bom_graph import find_cycle
 from plantops.masterdata.models import Item
-from plantops.masterdata.service import bom_edges, check_bom, check_routing
+from plantops.masterdata.service import bom_edges, bought_item_problem, check_bom, check_routing
 from plantops.types import MakeOrBuy
 
 MAX_CYCLES = 50  # per site: enough to show the pattern without drowning the list
@@ -56,7 +56,7 @@ class Rules:
             stored = self.existing.values(Item.__table__, item[1], "make_or_buy").get(item[2])  # type: ignore[arg-type]
             made = None if stored is None else stored is MakeOrBuy.make
         if made is False:
-            message = f"item {item[2]} is bought, not made: it takes no {label}"
+            message = bought_item_problem(item[2], label)
             errors.append(FieldError(("item",), message, level.name, row))
         if label == "BOM" and key[1] is not None:
             edges = self.edges.setdefault(key[1], [])

@@ -32,12 +32,15 @@ def item_codes(session: Session, ids: list[int]) -> dict[int, str]:
     return {ident: code for ident, code in rows}
 
 
+def bought_item_problem(code: str, label: str) -> str:
+    """Why a bought item cannot have a BOM or routing; the importer checks it set-wise."""
+    return f"item {code} is bought, not made: it takes no {label}"
+
+
 def _must_be_made(session: Session, label: str, item_id: int) -> None:
     item = session.get(m.Item, item_id)
     if item is not None and item.make_or_buy is not MakeOrBuy.make:
-        raise ValidationFailed.one(
-            ("item_id",), f"item {item.code} is bought, not made: it takes no {label}"
-        )
+        raise ValidationFailed.one(("item_id",), bought_item_problem(item.code, label))
 
 
 def check_item(session: Session, item: m.Item) -> None:
