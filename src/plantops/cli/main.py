@@ -6,6 +6,7 @@ import typer
 from rich.console import Console
 
 from plantops.cli import transfer
+from plantops.cli.bench import bench
 from plantops.cli.demo import demo
 from plantops.cli.errors import user_errors
 from plantops.config import settings
@@ -16,6 +17,7 @@ from plantops.storage.migrate import upgrade
 app = typer.Typer(no_args_is_help=True, add_completion=False, help="PlantOps production management")
 db = typer.Typer(no_args_is_help=True, help="Database schema")
 app.add_typer(db, name="db")
+app.add_typer(bench, name="bench")
 app.command("demo")(demo)
 app.command("import")(transfer.import_command)
 app.command("export")(transfer.export_command)

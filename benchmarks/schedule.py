@@ -1,0 +1,260 @@
+"""The scheduling engine against its peers on the published instances, and at scale.
+
+    .venv/bin/python benchmarks/schedule.py quality ta01-40 mk01-10 --time-limits 10,60
+    .venv/bin/python benchmarks/schedule.py scale --sizes 1k,10k,100k --time-limit 60 --repeat 3
+
+`quality` runs every selected instance through three methods in the same process, one after
+the other, with the same time limit and workers: PlantOps' solve(), the textbook OR-Tools
+CP-SAT model and PyJobShop (benchmarks/peers). Every result goes through the independent
+checker; the objective reported is the checker's. Selections are families (jssp, fjsp,
+pfsp_tt, pfsp_sdst), named sets (ta01-40, ta51-60, ta71-80, mk01-10), globs relative to the
+data folder (jssp/la0*.txt) or instance names (ft06). `scale` times a seeded random job shop
+(1k = 50x20, 10k = 100x100, 100k = 1000x100 operations) in a process per run: time to the
+first schedule, to within 1 % of the final one, peak memory; medians over --repeat runs.
+Both write raw JSON lines to --out and their table into docs/benchmarks.md, section
+"## Scheduling engine vs peers" (other sections are left alone)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shlex
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # the peers package beside this file
+
+from peers import report, scale
+
+from plantops.scheduling.checker import check, objective_value
+from plantops.scheduling.problem import Problem
+from plantops.scheduling.readers import FORMATS, read_instance
+from plantops.scheduling.schedule import Schedule
+
+DATA = Path(__file__).resolve().parents[2] / "shared" / "benchmarks"
+OUT = Path(tempfile.gettempdir()) / "plantops-bench-schedule.jsonl"
+DOC = Path(__file__).resolve().parents[1] / "docs" / "benchmarks.md"
+SETS = {
+    "ta01-40": [f"jssp/ta{i:02d}.txt" for i in range(1, 41)],
+    "ta51-60": [f"jssp/ta{i:02d}.txt" for i in range(51, 61)],
+    "ta71-80": [f"jssp/ta{i:02d}.txt" for i in range(71, 81)],
+    "mk01-10": [f"fjsp/mk{i:02d}.fjs" for i in range(1, 11)],
+}
+PREAMBLE = """PlantOps' engine (`plantops.scheduling.solver.solve`) next to two peers run by the
+same script on the same machine with the same time limit and workers: the textbook OR-Tools CP-SAT
+model (interval variables, no-overlap per machine, optional intervals for alternatives, one
+circuit over the jobs for permutation flow shops, default parameters) and PyJobShop on
+OR-Tools. Every schedule is verified by the independent checker
+(`plantops.scheduling.checker`); objectives are the checker's. Gap = (objective - best known
+upper bound) / best known, from ../shared/benchmarks/bounds.json; the mean is over verified
+results with a best known above 0 (tardiness instances with a best known of 0 count in "at
+best known" only). How to read and re-run: docs/scheduling.md."""
+
+Solver = Callable[[Problem, float, int], Schedule]
+
+
+def methods() -> dict[str, Solver]:
+    from peers import pyjobshop_peer, textbook
+
+    def plantops(problem: Problem, time_limit: float, workers: int) -> Schedule:
+        from plantops.scheduling.solver import solve
+
+        schedule: Schedule = solve(problem, time_limit=time_limit, workers=workers, seed=0)
+        return schedule
+
+    return {"plantops": plantops, "cpsat": textbook.solve, "pyjobshop": pyjobshop_peer.solve}
+
+
+def select(names: list[str], data: Path) -> list[Path]:
+    found: list[Path] = []
+    for name in names:
+        if name in SETS:
+            found += [data / p for p in SETS[name]]
+        elif name in FORMATS:
+            found += sorted((data / name).glob("*.*"))
+        elif Path(name).is_file():
+            found.append(Path(name))
+        else:
+            matches = sorted(data.glob(name)) or sorted(data.glob(f"*/{name}.*"))
+            if not matches:
+                sys.exit(f"nothing matches {name!r} in {data}")
+            found += matches
+    return list(dict.fromkeys(found))
+
+
+def run_one(path: Path, method: str, solver: Solver, limit: float, workers: int) -> dict[str, Any]:
+    instance = read_instance(path)
+    bounds = json.loads((path.parent.parent / "bounds.json").read_text()).get(instance.name, {})
+    row: dict[str, Any] = {
+        "instance": instance.name,
+        "format": instance.format,
+        "family": report.family(instance.name, instance.format),
+        "method": method,
+        "time_limit": limit,
+        "workers": workers,
+        "ub": bounds.get("ub"),
+        "lb": bounds.get("lb"),
+    }
+    started = time.perf_counter()
+    try:
+        schedule = solver(instance.problem, limit, workers)
+    except NotImplementedError as error:
+        return {
+            **row,
+            "feasible": False,
+            "objective": None,
+            "status": "unsupported",
+            "violations": 0,
+            "seconds": 0.0,
+            "error": str(error),
+        }
+    seconds = time.perf_counter() - started
+    violations = check(instance.problem, schedule) if schedule.assignments else []
+    feasible = bool(schedule.assignments) and not violations
+    return {
+        **row,
+        "feasible": feasible,
+        "objective": objective_value(instance.problem, schedule) if feasible else None,
+        "claimed": schedule.objective,
+        "lower_bound": schedule.lower_bound,
+        "status": schedule.status.value,
+        "violations": len(violations),
+        "first_violation": str(violations[0]) if violations else None,
+        "seconds": round(seconds, 3),
+    }
+
+
+def quality(args: argparse.Namespace) -> None:
+    files = select(args.select, args.data)
+    chosen = args.methods.split(",")
+    solvers = methods()
+    limits = [float(t) for t in args.time_limits.split(",")]
+    rows = []
+    with args.out.open("a", encoding="utf-8") as out:
+        for limit in limits:
+            for path in files:
+                for method in chosen:
+                    row = run_one(path, method, solvers[method], limit, args.workers)
+                    rows.append(row)
+                    out.write(json.dumps(row) + "\n")
+                    out.flush()
+                    shown = (
+                        row["objective"] if row["feasible"] else f"not verified ({row['status']})"
+                    )
+                    print(
+                        f"{limit:g}s {row['instance']:<16} {method:<10} {shown} "
+                        f"best known {row['ub']} in {row['seconds']:.1f}s",
+                        flush=True,
+                    )
+    table = report.quality_table(rows, chosen)
+    print("\n" + table)
+    if args.doc:
+        body = _header(args, f"{len(files)} instances") + "\n\n" + table
+        report.update_doc(args.doc, "Quality", body, PREAMBLE)
+
+
+def scale_run(args: argparse.Namespace) -> None:
+    table = [
+        "| size | operations | method | first schedule s | within 1 % s | objective "
+        "| verified | peak RSS MiB | runs |",
+        "|" + " --- |" * 3 + " ---: |" * 6,
+    ]
+    with args.out.open("a", encoding="utf-8") as out:
+        for size in args.sizes.split(","):
+            for method in args.methods.split(","):
+                runs = [_scale_once(size, method, args) for _ in range(args.repeat)]
+                for run in runs:
+                    out.write(json.dumps(run) + "\n")
+                print(json.dumps(runs[-1]), flush=True)
+                table.append(_scale_row(runs))
+    print("\n" + "\n".join(table))
+    if args.doc:
+        body = _header(args, f"sizes {args.sizes}") + "\n\n" + "\n".join(table)
+        report.update_doc(args.doc, "Scale", body, PREAMBLE)
+
+
+def _scale_once(size: str, method: str, args: argparse.Namespace) -> dict[str, Any]:
+    """One run in a fresh process: the same seeded instance every time (timings vary)."""
+    job = {
+        "size": size,
+        "method": method,
+        "time_limit": args.time_limit,
+        "workers": args.workers,
+        "seed": args.seed,
+    }
+    command = [sys.executable, __file__, "scale-worker", json.dumps(job)]
+    done = subprocess.run(command, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        return {**job, "verified": False, "error": done.stderr.strip().splitlines()[-1:]}
+    return dict(json.loads(done.stdout.strip().splitlines()[-1]))
+
+
+def _scale_row(runs: list[dict[str, Any]]) -> str:
+    def median(key: str, digits: int = 1) -> str:
+        values = [r[key] for r in runs if r.get(key) is not None]
+        return f"{statistics.median(values):.{digits}f}" if values else "-"
+
+    first = runs[0]
+    verified = sum(1 for r in runs if r.get("verified"))
+    cells = [
+        first["size"],
+        str(first.get("operations", "-")),
+        first["method"],
+        median("first_seconds", 2),
+        median("within_1pct_seconds", 2),
+        median("objective", 0),
+        f"{verified}/{len(runs)}",
+        median("peak_mib", 0),
+        str(len(runs)),
+    ]
+    return "| " + " | ".join(cells) + " |"
+
+
+def _header(args: argparse.Namespace, what: str) -> str:
+    label = f"**{args.label}** — " if args.label else ""
+    command = "`.venv/bin/python benchmarks/schedule.py " + shlex.join(sys.argv[1:]) + "`"
+    return (
+        f"{label}{what}, {report.today()}. Machine: {report.machine()}.\n\n"
+        f"Command: {command}" + (f"\n\nFull run: `{args.full}`" if args.full else "")
+    )
+
+
+def main() -> None:
+    if len(sys.argv) == 3 and sys.argv[1] == "scale-worker":
+        scale.main(sys.argv[2])
+        return
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    commands = parser.add_subparsers(dest="command", required=True)
+    q = commands.add_parser("quality", help="published instances, three methods")
+    q.add_argument("select", nargs="+", help="families, sets, globs or instance names")
+    q.add_argument("--time-limits", default="10,60", help="comma-separated seconds")
+    q.add_argument("--methods", default="plantops,cpsat,pyjobshop")
+    q.add_argument("--data", type=Path, default=DATA)
+    s = commands.add_parser("scale", help="random job shops of 1k, 10k, 100k operations")
+    s.add_argument("--sizes", default="1k,10k,100k")
+    s.add_argument("--time-limit", type=float, default=60.0)
+    s.add_argument("--repeat", type=int, default=3, help="runs per size (medians)")
+    s.add_argument("--seed", type=int, default=0, help="of the random instance")
+    s.add_argument("--methods", default="plantops", help="plantops and/or cpsat")
+    for p in (q, s):
+        p.add_argument("--workers", type=int, default=2)
+        p.add_argument("--out", type=Path, default=OUT, help="raw results, appended")
+        p.add_argument("--doc", default=str(DOC), help="'' to leave the docs alone")
+        p.add_argument("--label", default="", help="e.g. 'Smoke run': shown with the table")
+        p.add_argument("--full", default="", help="the command of the full run, for the docs")
+    args = parser.parse_args()
+    args.doc = Path(args.doc) if args.doc else None
+    if args.command == "quality":
+        quality(args)
+    else:
+        scale_run(args)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,353 @@
+"""The CP-SAT model of a problem, or of one large-neighbourhood-search window of it.
+
+Every operation is a start variable and one optional interval per allowed mode. What a
+`Scope` does not free stays as in the incumbent: "floating" operations keep their mode and
+their order on the resource but may shift in time; "frozen" ones are constants. Pinned
+operations are always frozen. No CP-SAT type leaves this package."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ortools.sat.python import cp_model
+
+from plantops.scheduling import cpsat_objective, cpsat_sequence
+from plantops.scheduling.calendars import Calendar
+from plantops.scheduling.cpsat_sequence import require
+from plantops.scheduling.evaluate import Solution, span_end
+from plantops.scheduling.index import FS, Index
+from plantops.scheduling.problem import Term, Time
+
+FREE, FLOAT, FROZEN = 0, 1, 2
+Expr = cp_model.LinearExpr | int
+Lit = cp_model.IntVar | bool
+
+
+@dataclass
+class Scope:
+    """What a sub-model may change: `free` operations anything, `frozen` ones nothing, the
+    rest (floating) only their time. `floor`: nothing unfrozen starts before it."""
+
+    free: set[int] | None = None  # None: every operation
+    frozen: set[int] = field(default_factory=set)
+    floor: Time = 0
+
+
+@dataclass
+class Goal:
+    """Minimise the weighted sum of terms, each term held at or below its bound."""
+
+    weights: dict[Term, int]
+    bounds: dict[Term, int] = field(default_factory=dict)
+
+
+@dataclass
+class Slot:
+    """One mode an operation may take in the model, on resource r."""
+
+    op: int
+    mode: int
+    r: int
+    lit: Lit  # presence; True for a single or fixed mode
+    interval: cp_model.IntervalVar | None
+
+
+class Model:
+    def __init__(
+        self,
+        idx: Index,
+        goal: Goal,
+        *,
+        incumbent: Solution | None = None,
+        scope: Scope | None = None,
+        horizon: Time | None = None,
+    ) -> None:
+        self.idx, self.goal, self.inc = idx, goal, incumbent
+        self.scope = scope or Scope()
+        self.h = horizon if horizon is not None else idx.horizon
+        self.m = cp_model.CpModel()
+        self.kind = [self._kind(o) for o in range(idx.n)]
+        self.start: list[Expr] = [0] * idx.n
+        self.end: list[Expr] = [0] * idx.n
+        self.slots: list[list[Slot]] = [[] for _ in range(idx.n)]
+        self.by_res: list[list[Slot]] = [[] for _ in idx.res_ids]
+        self.span: list[cp_model.IntervalVar | None] = [None] * idx.n
+        self.frozen_by_res: list[list[int]] = [[] for _ in idx.res_ids]
+        for o in range(idx.n):
+            self._operation(o)
+        self._precedences()
+        self._resources()
+        self._pools()
+        cpsat_sequence.add_chains(self)
+        cpsat_sequence.add_lines(self)
+        self.setup_cost = cpsat_sequence.add_changeovers(self)
+        self.terms = cpsat_objective.add_objective(self)
+
+    # -- operations -------------------------------------------------------------------------
+
+    def _kind(self, o: int) -> int:
+        if self.idx.fixed[o] is not None or o in self.scope.frozen:
+            return FROZEN
+        free = self.scope.free
+        return FREE if free is None or o in free or self.inc is None else FLOAT
+
+    def hint(self, var: cp_model.IntVar, value: int) -> None:
+        if self.inc is not None:
+            self.m.add_hint(var, value)
+
+    def _operation(self, o: int) -> None:
+        idx = self.idx
+        if self.kind[o] == FROZEN:
+            fixed = idx.fixed[o]
+            sol = self.inc
+            if fixed is not None:
+                s, mode = fixed
+                e = _pinned_end(self, o, mode, s)
+            else:
+                assert sol is not None
+                s, mode, e = sol.start[o], sol.mode[o], sol.end[o]
+            self.start[o], self.end[o] = s, e
+            r = idx.modes[o][mode][0]
+            self.slots[o].append(Slot(o, mode, r, True, None))
+            self.frozen_by_res[r].append(o)
+            return
+        j = idx.op_job[o]
+        lo = max(idx.release[j], self.scope.floor)
+        deadline = idx.deadline[j]
+        hi = self.h if deadline is None else min(self.h, deadline)
+        inc = self.inc
+        modes = [inc.mode[o]] if self.kind[o] == FLOAT and inc else range(len(idx.modes[o]))
+        mins = min(idx.modes[o][k][1] for k in modes)
+        start = self.m.new_int_var(lo, max(lo, hi - mins), "")  # empty ranges: see below
+        self.start[o] = start
+        if inc is not None:
+            self.m.add_hint(start, inc.start[o])
+        ends: list[tuple[int, Expr]] = []
+        single = len(modes) == 1
+        for k in modes:
+            lit: Lit = True if single else self.m.new_bool_var("")
+            end = self._mode(o, k, start, lit, lo, hi)
+            if end is None:  # the calendar can never host this mode
+                self.m.add_bool_or([] if lit is True else [lit.Not()])  # type: ignore[union-attr]
+                continue
+            if isinstance(lit, cp_model.IntVar) and inc is not None:
+                self.m.add_hint(lit, inc.mode[o] == k)
+            ends.append((k, end))
+        if not ends:
+            self.end[o] = start + mins
+        elif single:
+            self.end[o] = ends[0][1]
+        else:
+            self.m.add_exactly_one(s.lit for s in self.slots[o])
+            self.end[o] = self._joint_end(o, start, ends, hi)
+        require(self.m, self.end[o] <= hi)  # deadline and horizon, whatever the mode
+
+    def _mode(
+        self, o: int, k: int, start: cp_model.IntVar, lit: Lit, lo: Time, hi: Time
+    ) -> Expr | None:
+        """Constrain one mode of o (when `lit` holds); return its end, or None if impossible."""
+        r, d, _ = self.idx.modes[o][k]
+        cal = self.idx.calendar[r]
+        m = self.m
+        if cal is not None and self.idx.pause[o] and d > 0:
+            s = start if lit is True else m.new_int_var(lo, hi, "")
+            if lit is not True:
+                m.add(s == start).only_enforce_if(lit)
+            e = _pause(self, cal, s, d, hi, o)
+            if e is None:
+                return None
+            size = m.new_int_var(d, max(d, hi), "")  # span: the work plus the breaks
+            m.add(size == e - s)
+            iv = m.new_optional_interval_var(s, size, e, lit, "")
+            self._slot(Slot(o, k, r, lit, iv))
+            return e
+        if cal is not None:
+            ranges = cal.fit_domain(d)
+            if not ranges:
+                return None
+            allowed = cp_model.Domain.from_intervals([[a, b] for a, b in ranges])
+            m.add_linear_expression_in_domain(start, allowed).only_enforce_if(lit)
+        iv = m.new_optional_fixed_size_interval_var(start, d, lit, "")
+        self._slot(Slot(o, k, r, lit, iv))
+        return start + d
+
+    def _slot(self, slot: Slot) -> None:
+        self.slots[slot.op].append(slot)
+        self.by_res[slot.r].append(slot)
+
+    def _joint_end(
+        self, o: int, start: cp_model.IntVar, ends: list[tuple[int, Expr]], hi: Time
+    ) -> Expr:
+        """The end of a multi-mode operation: start + d when every mode takes d, otherwise a
+        variable (interval ends must be affine) tied to the chosen mode's end."""
+        pause = any(isinstance(e, cp_model.IntVar) for _, e in ends)
+        durs = [self.idx.modes[o][k][1] for k, _ in ends]
+        if not pause and len(set(durs)) == 1:
+            return start + durs[0]
+        end = self.m.new_int_var(0, hi, "")
+        if not pause:
+            base = min(durs)
+            extra = [
+                (d - base) * s.lit for d, s in zip(durs, self.slots[o], strict=True) if d != base
+            ]
+            self.m.add(end == start + base + sum(extra))
+        else:
+            for slot, (_, e) in zip(self.slots[o], ends, strict=True):
+                self.m.add(end == e).only_enforce_if(slot.lit)
+        if self.inc is not None:
+            self.m.add_hint(end, self.inc.end[o])
+        return end
+
+    # -- constraints between operations ----------------------------------------------------
+
+    def _precedences(self) -> None:
+        idx, m = self.idx, self.m
+        for a in range(idx.n):
+            for arc in idx.succ[a]:
+                b = arc.other
+                both = self.kind[a] == FROZEN and self.kind[b] == FROZEN
+                if both and (idx.fixed[a] is None or idx.fixed[b] is None):
+                    continue  # from the incumbent, which keeps every precedence
+                ref = self.end[a] if arc.kind == FS else self.start[a]
+                den = 1
+                if arc.share is not None:
+                    den = arc.share.denominator
+                    ref = den * ref + arc.share.numerator * (self.end[a] - self.start[a])
+                    require(m, self.end[b] >= self.end[a])
+                require(m, den * self.start[b] >= ref + den * arc.min_lag)
+                if arc.max_lag is not None:
+                    require(m, den * self.start[b] <= ref + den * arc.max_lag)
+
+    def _resources(self) -> None:
+        for r, slots in enumerate(self.by_res):
+            pinned = any(self.idx.fixed[o] is not None for o in self.frozen_by_res[r])
+            if not slots and not pinned:
+                continue  # only incumbent operations, which do not overlap
+            ivs = [s.interval for s in slots if s.interval is not None] + self._frozen_on(r)
+            if self.idx.capacity[r] == 1:
+                self.m.add_no_overlap(ivs)
+            else:
+                self.m.add_cumulative(ivs, [1] * len(ivs), self.idx.capacity[r])
+
+    def _frozen_on(self, r: int) -> list[cp_model.IntervalVar]:
+        """Intervals of frozen operations on r that can still meet an unfrozen one."""
+        floor = self.scope.floor - self.idx.max_setup(r)
+        return [self._op_interval(o) for o in self.frozen_by_res[r] if self._const_end(o) > floor]
+
+    def _const_end(self, o: int) -> Time:
+        end = self.end[o]
+        assert isinstance(end, int)
+        return end
+
+    def _pools(self) -> None:
+        idx = self.idx
+        users: list[list[tuple[int, int]]] = [[] for _ in idx.pool_ids]
+        for o in range(idx.n):
+            for pool, q in idx.needs[o]:
+                users[pool].append((o, q))
+        for pool, ops in enumerate(users):
+            if all(self.kind[o] == FROZEN and idx.fixed[o] is None for o, _ in ops):
+                continue  # nobody moves, nobody pinned: the incumbent already fits
+            steps = idx.pool_steps[pool]
+            top = max((q for _, _, q in steps), default=0)
+            ivs, demands = [], []
+            for o, q in ops:
+                ivs.append(self._op_interval(o))
+                demands.append(q)
+            for a, b, short in _shortfalls(steps, top, self.h + 1):
+                ivs.append(self.m.new_fixed_size_interval_var(a, b - a, ""))
+                demands.append(short)
+            self.m.add_cumulative(ivs, demands, top)
+
+    def _op_interval(self, o: int) -> cp_model.IntervalVar:
+        """The whole span of o (breaks included): what a pool or a frozen neighbour sees."""
+        span = self.span[o]
+        if span is None:
+            s, e = self.start[o], self.end[o]
+            if isinstance(s, int) and isinstance(e, int):
+                span = self.m.new_fixed_size_interval_var(s, e - s, "")
+            else:
+                size = self.m.new_int_var(0, self.h, "")
+                self.m.add(size == e - s)
+                span = self.m.new_interval_var(s, size, e, "")
+            self.span[o] = span
+        return span
+
+    # -- reading a solution ------------------------------------------------------------------
+
+    def solution(self, solver: cp_model.CpSolver) -> Solution:
+        idx = self.idx
+        sol = Solution([0] * idx.n, [0] * idx.n, [0] * idx.n)
+        for o in range(idx.n):
+            sol.start[o] = int(solver.value(self.start[o]))
+            sol.end[o] = int(solver.value(self.end[o]))
+            slots = self.slots[o]
+            chosen = (
+                slots[0]
+                if len(slots) == 1
+                else next(s for s in slots if solver.boolean_value(s.lit))
+            )
+            sol.mode[o] = chosen.mode
+        return sol
+
+
+def _pinned_end(md: Model, o: int, mode: int, s: Time) -> Time:
+    """End of a pinned operation; the model is made infeasible when the pin itself breaks
+    the calendar, the release, a deadline or the horizon (the diagnosis names it)."""
+    idx = md.idx
+    end = span_end(idx, o, mode, s)
+    j = idx.op_job[o]
+    deadline = idx.deadline[j]
+    limit = md.h if deadline is None else min(md.h, deadline)
+    if end is None or s < idx.release[j] or end > limit:
+        md.m.add_bool_or([])
+    return end if end is not None else s + idx.modes[o][mode][1]
+
+
+def _shortfalls(
+    steps: list[tuple[Time, Time, int]], top: int, until: Time
+) -> list[tuple[Time, Time, int]]:
+    """Fixed demands that bring a pool's constant capacity `top` down to its profile."""
+    out, t = [], 0
+    for a, b, q in steps:
+        if a > t:
+            out.append((t, a, top))
+        if q < top:
+            out.append((max(a, t), b, top - q))
+        t = max(t, b)
+    if until > t:
+        out.append((t, until, top))
+    return [(a, b, q) for a, b, q in out if b > a and q > 0]
+
+
+def _pause(
+    model: Model, cal: Calendar, s: cp_model.IntVar, d: Time, hi: Time, o: int
+) -> cp_model.IntVar | None:
+    """End variable of d units of work from s over the calendar's breaks: s in an available
+    interval i, the end in interval j >= i, end = s + d + (gaps between i and j)."""
+    if not cal.cum_end or cal.cum_end[-1] < d:
+        return None
+    m = model.m
+    k = len(cal.u_starts)
+    i, j = m.new_int_var(0, k - 1, ""), m.new_int_var(0, k - 1, "")
+    e = m.new_int_var(0, max(hi, cal.end), "")
+    a_i, b_i, g_i = (m.new_int_var(-(1 << 40), 1 << 40, "") for _ in range(3))
+    a_j, b_j, g_j = (m.new_int_var(-(1 << 40), 1 << 40, "") for _ in range(3))
+    for index, target, values in (
+        (i, a_i, cal.u_starts), (i, b_i, cal.u_ends), (i, g_i, cal.gap),
+        (j, a_j, cal.u_starts), (j, b_j, cal.u_ends), (j, g_j, cal.gap),
+    ):  # fmt: skip
+        m.add_element(index, values, target)
+    m.add(s >= a_i)
+    m.add(s <= b_i - 1)
+    m.add(e >= a_j + 1)
+    m.add(e <= b_j)
+    m.add(j >= i)
+    m.add(e == s + d + g_j - g_i)
+    if model.inc is not None and model.inc.end[o] > model.inc.start[o]:
+        from bisect import bisect_right
+
+        m.add_hint(i, bisect_right(cal.u_ends, model.inc.start[o]))
+        m.add_hint(j, bisect_right(cal.u_ends, model.inc.end[o] - 1))
+        m.add_hint(e, model.inc.end[o])
+    return e

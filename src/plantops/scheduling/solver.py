@@ -1,0 +1,228 @@
+"""The engine's entry point: validate, construct, improve, verify, explain.
+
+Construction gives a schedule at once. Then, in parallel threads: CP-SAT on the full model
+(seeded with the incumbent; it proves optimality or infeasibility on small problems and
+yields a lower bound) followed by large-neighbourhood search, and, when the problem is a plain
+shop with a makespan goal, a tabu search on the machine sequences. The caller's thread only
+reports progress; what comes back is the best audited schedule."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+
+from plantops.scheduling import bounds
+from plantops.scheduling.construct import Rule, construct
+from plantops.scheduling.cpsat import Goal, Model
+from plantops.scheduling.cpsat_search import INFEASIBLE, OPTIMAL, Stopper, search
+from plantops.scheduling.diagnose import diagnose
+from plantops.scheduling.evaluate import Solution, objective_value, to_assignments
+from plantops.scheduling.explain import explain
+from plantops.scheduling.incumbent import Incumbent
+from plantops.scheduling.index import Index, compile_problem
+from plantops.scheduling.lns import Lns
+from plantops.scheduling.problem import Problem
+from plantops.scheduling.schedule import Progress, Schedule, Status
+from plantops.scheduling.tabu import Tabu, shop_graph
+from plantops.scheduling.validate import validate
+
+FULL_OPS = 2500  # above this the full model is only a last resort (no schedule otherwise)
+FULL_SHARE = 0.1  # of the time, for the full model before the search turns to LNS
+
+
+def solve(
+    problem: Problem,
+    *,
+    time_limit: float = 10.0,
+    workers: int = 2,
+    seed: int = 0,
+    on_progress: Callable[[Progress], None] | None = None,
+) -> Schedule:
+    """The best schedule found within `time_limit` seconds with `workers` threads.
+
+    Raises ProblemError (from `validate`) on malformed input; every other outcome, infeasible
+    included, is a Schedule with its status."""
+    started = time.monotonic()
+    validate(problem)
+    idx = compile_problem(problem)
+    run = _Run(idx, started, started + max(0.1, time_limit), max(1, workers), seed)
+    return run.go(on_progress)
+
+
+class _Run:
+    def __init__(self, idx: Index, started: float, until: float, workers: int, seed: int) -> None:
+        self.idx, self.until, self.workers, self.seed = idx, until, workers, seed
+        self.inc = Incumbent(idx, started)
+        self.stopper = Stopper()
+        self.hint: Solution | None = None  # best complete schedule, even one breaking rules
+        self.verdict = ""  # "optimal" or "infeasible" once CP-SAT proved it
+        self.errors: list[BaseException] = []
+
+    def go(self, on_progress: Callable[[Progress], None] | None) -> Schedule:
+        self._construct()
+        if self.idx.terms and self.inc.snapshot() is not None:
+            trivial = bounds.lower_bound(self.idx)
+            if trivial is not None:
+                self.inc.bound(trivial)
+        threads = [threading.Thread(target=self._guard(f), daemon=True) for f in self._plan()]
+        for t in threads:
+            t.start()
+        try:
+            self._report(on_progress, threads)
+        finally:
+            self.stopper.stop()
+            for t in threads:
+                t.join()
+        if self.errors:
+            raise self.errors[0]
+        self._report(on_progress, [])
+        return self._result()
+
+    # -- phases -----------------------------------------------------------------------------
+
+    def _construct(self) -> None:
+        """A few dispatching variants when they are cheap, the first feasible one otherwise."""
+        rules = [Rule(), Rule(window=1), Rule(window=1 << 40)]
+        if self.idx.n <= 3000:
+            rules += [Rule(noise=0.5, seed=self.seed + k) for k in range(4)]
+        budget = time.monotonic() + 0.05 * (self.until - time.monotonic())
+        for k, rule in enumerate(rules):
+            sol, problems = construct(self.idx, rule)
+            if sol is not None and (self.hint is None or not problems):
+                self.hint = sol
+            if sol is not None and not problems:
+                self.inc.offer(sol, "construction")
+            if k and time.monotonic() > budget and self.inc.snapshot() is not None:
+                break
+
+    def _plan(self) -> list[Callable[[], None]]:
+        best = self.inc.snapshot()
+        staged = self.idx.lexicographic and len(self.idx.terms) > 1
+        graph = shop_graph(self.idx, best.solution) if best is not None and not staged else None
+        if graph is not None and self.workers >= 2:
+            return [self._improve_with(self.workers - 1), self._tabu]
+        return [self._improve_with(self.workers)]
+
+    def _improve_with(self, workers: int) -> Callable[[], None]:
+        """Each stage (one, unless lexicographic): the full model while it may prove
+        something, then LNS; a lexicographic stage holds the earlier terms at their best."""
+
+        def improve() -> None:
+            stages = len(self.idx.terms) if self.idx.lexicographic else 1
+            proven = 0
+            for k in range(stages):
+                now = time.monotonic()
+                until = now + (self.until - now) / (stages - k)
+                goal = self._goal(k)
+                status = ""
+                if self.idx.n <= FULL_OPS or self.inc.snapshot() is None:
+                    share = 1.0 if self.inc.snapshot() is None else FULL_SHARE
+                    status = self._full(workers, now + share * (until - now), goal)
+                if status == INFEASIBLE or self.inc.snapshot() is None:
+                    self.verdict = status
+                    break
+                proven += status == OPTIMAL
+                if status != OPTIMAL:
+                    lns = Lns(
+                        self.idx,
+                        self.inc,
+                        goal,
+                        seed=self.seed,
+                        workers=workers,
+                        stopper=self.stopper,
+                    )
+                    lns.run(until)
+            if proven == stages:
+                self.verdict = OPTIMAL
+            self.stopper.stop()
+
+        return improve
+
+    def _full(self, workers: int, until: float, goal: Goal) -> str:
+        best = self.inc.snapshot()
+        md = Model(self.idx, goal, incumbent=best.solution if best else self.hint)
+        out = search(
+            md, time_limit=until - time.monotonic(), workers=workers, seed=self.seed,
+            stopper=self.stopper, on_solution=lambda sol: self.inc.offer(sol, "cp-sat"),
+        )  # fmt: skip
+        if out.solution is not None:
+            self.inc.offer(out.solution, "cp-sat")
+        if out.bound is not None and not self.idx.lexicographic:
+            self.inc.bound(int(-(-out.bound // 1)))
+        return out.status
+
+    def _tabu(self) -> None:
+        best = self.inc.snapshot()
+        assert best is not None
+        graph = shop_graph(self.idx, best.solution)
+        assert graph is not None
+        search_ = Tabu(self.idx, graph, best.solution, self.seed)
+
+        def fetch(own: int) -> Solution | None:
+            shared = self.inc.snapshot()
+            return shared.solution if shared is not None and shared.key[0] < own else None
+
+        search_.run(
+            self.until, lambda: self.stopper.stopped, lambda sol: self.inc.offer(sol, "tabu"), fetch
+        )
+
+    def _goal(self, stage: int) -> Goal:
+        if not self.idx.lexicographic:
+            return Goal(dict(self.idx.terms))
+        term = self.idx.terms[stage][0]
+        best = self.inc.snapshot()
+        held = {t: best.values[t] for t, _ in self.idx.terms[:stage]} if best else {}
+        return Goal({term: 1}, held)
+
+    def _guard(self, work: Callable[[], None]) -> Callable[[], None]:
+        def run() -> None:
+            try:
+                work()
+            except BaseException as exc:  # surfaced in the caller's thread
+                self.errors.append(exc)
+                self.stopper.stop()
+
+        return run
+
+    # -- reporting ----------------------------------------------------------------------------
+
+    def _report(
+        self, on_progress: Callable[[Progress], None] | None, threads: list[threading.Thread]
+    ) -> None:
+        """Pass progress to the caller from its own thread until the searches end."""
+        while True:
+            while not self.inc.events.empty():
+                event = self.inc.events.get()
+                if on_progress is not None:
+                    on_progress(event)
+            if not any(t.is_alive() for t in threads):
+                return
+            if self.inc.proven():
+                self.stopper.stop()
+            remaining = self.until - time.monotonic()
+            if remaining <= 0:
+                self.stopper.stop()
+            time.sleep(0.02 if remaining > 0 else 0.005)
+
+    def _result(self) -> Schedule:
+        best, seconds = self.inc.snapshot(), self.inc.elapsed()
+        if best is None:
+            if self.verdict == INFEASIBLE:
+                return Schedule(Status.infeasible, seconds=seconds, reason=diagnose(self.idx))
+            return Schedule(
+                Status.unknown, seconds=seconds, reason="no schedule found in the time limit"
+            )
+        value = objective_value(self.idx, best.values)
+        lb = self.inc.lower_bound
+        optimal = self.verdict == OPTIMAL or (lb is not None and value <= lb)
+        if optimal and not self.idx.lexicographic:
+            lb = value
+        return Schedule(
+            Status.optimal if optimal else Status.feasible,
+            assignments=to_assignments(self.idx, best.solution),
+            objective=value,
+            lower_bound=min(lb, value) if lb is not None else None,
+            seconds=seconds,
+            explanations=explain(self.idx, best.solution),
+        )

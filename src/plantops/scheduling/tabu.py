@@ -1,0 +1,217 @@
+"""Tabu search on the modes and machine sequences of a plain shop (see shopgraph), for the
+makespan.
+
+Each step takes one critical path and the moves that can shorten it: an operation of a block
+moved to its front or its end, the first or last one moved inside (the N7 neighbourhood of
+Zhang et al.), and, in flexible shops, a critical operation moved to another of its machines
+at the best place there (after Mastrolilli & Gambardella). Each move is rated from heads and
+tails without re-scheduling (Balas & Vazacopoulos); the best one that is not tabu is made, and
+re-creating what it undid is forbidden for a while. When the search stalls it jumps back to
+the best schedule, shaken by a few random moves. Pure Python, a thousand or more moves a
+second: it polishes sequences, where CP-SAT is strong at proving and at large reshuffles."""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Callable
+
+from plantops.scheduling.evaluate import Solution
+from plantops.scheduling.index import Index
+from plantops.scheduling.shopgraph import Graph, Shop, shop_graph
+
+__all__ = ["Tabu", "shop_graph"]
+
+# (x, y, after, segment before, segment after): x right after (or before) y on its machine;
+# or (x, mode, place, [], []) with after = None: x to another machine, after `place` (-1: first)
+Move = tuple[int, int, bool | None, list[int], list[int]]
+REASSIGN_SAMPLE = 8  # critical operations tried on other machines per step
+
+
+class Tabu:
+    def __init__(self, idx: Index, graph: Graph, sol: Solution, seed: int) -> None:
+        self.idx, self.g = idx, graph
+        self.shop = Shop(idx, graph, sol)
+        self.rng = random.Random(seed)
+        self.flexible = any(len(m) > 1 for m in graph.modes)
+        self.best = self.shop.cmax
+        self.best_links = self.shop.links()
+        self.tabu: dict[tuple[int, int], int] = {}  # (a, b): a may not precede b until then
+        self.banned: dict[tuple[int, int], int] = {}  # (op, mode) it just left
+        self.tenure = 2 + idx.n // max(1, 4 * len(idx.res_ids))  # short: the moves are many
+
+    def load(self, sol: Solution) -> None:
+        """Continue from `sol`: another search found better."""
+        self.shop = Shop(self.idx, self.g, sol)
+        self.best, self.best_links = self.shop.cmax, self.shop.links()
+        self.tabu.clear()
+        self.banned.clear()
+
+    def run(
+        self,
+        until: float,
+        stop: Callable[[], bool],
+        improved: Callable[[Solution], object],
+        fetch: Callable[[int], Solution | None] = lambda best: None,
+    ) -> int:
+        """Search until the wall clock reaches `until` or `stop()`; hand each new best out
+        and, every so often, take over a better one `fetch(own best)` returns."""
+        it = last = 0
+        stall = max(3000, 10 * self.shop.n)
+        while True:
+            it += 1
+            if it % 32 == 0 and (time.monotonic() >= until or stop()):
+                return it
+            if it % 512 == 0 and (better := fetch(self.best)) is not None:
+                self.load(better)
+                last = it
+            move = self._pick(it)
+            if move is None:
+                return it  # nothing to reorder: the makespan is a chain of precedences
+            if not self._apply(move, it):
+                continue
+            if self.shop.cmax < self.best:
+                self.best, self.best_links, last = self.shop.cmax, self.shop.links(), it
+                improved(self.shop.solution())
+            elif it - last > stall:
+                self._restart()
+                last = it
+
+    # -- neighbourhood ----------------------------------------------------------------------
+
+    def _moves(self, path: list[int]) -> list[Move]:
+        out: list[Move] = []
+        for b in self.shop.blocks(path):
+            k = len(b) - 1
+            for j in range(1, k + 1):  # to the front
+                out.append((b[j], b[0], False, b[: j + 1], [b[j], *b[:j]]))
+            for i in range(1, k):  # to the end
+                out.append((b[i], b[k], True, b[i:], [*b[i + 1 :], b[i]]))
+            for j in range(1, k):  # the first inside, the last inside
+                out.append((b[0], b[j], True, b[: j + 1], [*b[1 : j + 1], b[0]]))
+                out.append((b[k], b[j], False, b[j:], [b[k], *b[j:k]]))
+            if k >= 1:
+                out.append((b[0], b[k], True, b, [*b[1:], b[0]]))
+        return out
+
+    def _feasible(self, move: Move) -> bool:
+        """Balas & Vazacopoulos: moving x after y cannot close a cycle when y's tail is at
+        least that of every routing successor of x (and symmetrically with heads)."""
+        x, y, after, _, _ = move
+        s, p, g = self.shop, self.shop.p, self.g
+        if after:
+            return all(s.q[y] + p[y] >= s.q[t] + p[t] for t, _ in g.js[x])
+        return all(s.r[y] + p[y] >= s.r[t] + p[t] for t, _ in g.jp[x])
+
+    def _estimate(self, old: list[int], new: list[int]) -> int:
+        """Longest path through the reordered segment, from the old heads and tails."""
+        s, p = self.shop, self.shop.p
+        a, c = s.mp[old[0]], s.ms[old[-1]]
+        end = s.r[a] + p[a] if a >= 0 else 0
+        heads = []
+        for o in new:
+            h = max(s.job_head(o), end)
+            heads.append(h)
+            end = h + p[o]
+        tail = p[c] + s.q[c] if c >= 0 else 0
+        best = 0
+        for o, h in zip(reversed(new), reversed(heads), strict=True):
+            t = max(s.job_tail(o), tail)
+            best = max(best, h + p[o] + t)
+            tail = t + p[o]
+        return best
+
+    def _reassignments(self, path: list[int]) -> list[tuple[Move, int]]:
+        """Critical operations on another machine, at the best place there."""
+        shop, g = self.shop, self.g
+        out: list[tuple[Move, int]] = []
+        chosen = [o for o in path if len(g.modes[o]) > 1]
+        sequences: dict[int, list[int]] = {}
+        for v in self.rng.sample(chosen, min(REASSIGN_SAMPLE, len(chosen))):
+            head, tail = shop.job_head(v), shop.job_tail(v)
+            late = [shop.r[s] + shop.p[s] for s, _ in g.js[v]]
+            early = [shop.q[x] + shop.p[x] for x, _ in g.jp[v]]
+            for m, (k, d) in enumerate(g.modes[v]):
+                if k == shop.mach[v]:
+                    continue
+                seq = sequences.setdefault(k, shop.sequence(k))
+                best: tuple[int, int] | None = None
+                for i in range(len(seq) + 1):
+                    a = seq[i - 1] if i else -1
+                    b = seq[i] if i < len(seq) else -1
+                    if a >= 0 and any(shop.r[a] >= e for e in late):
+                        break  # a may follow v's successors: no later place either
+                    if b >= 0 and any(shop.q[b] >= e for e in early):
+                        continue  # b may lead to v's predecessors
+                    h = max(head, shop.r[a] + shop.p[a] if a >= 0 else 0)
+                    t = max(tail, shop.p[b] + shop.q[b] if b >= 0 else 0)
+                    if best is None or h + d + t < best[0]:
+                        best = (h + d + t, a)
+                if best is not None:
+                    out.append(((v, m, None, [], [best[1]]), best[0]))
+        return out
+
+    def _pick(self, it: int) -> Move | None:
+        path = self.shop.critical_path(self.rng)
+        rated = [(m, self._estimate(m[3], m[4])) for m in self._moves(path) if self._feasible(m)]
+        if self.flexible:
+            rated += self._reassignments(path)
+        best, value = None, None
+        for move, est in rated:
+            if est >= self.best and self._is_tabu(move, it):
+                continue
+            if value is None or est < value or (est == value and self.rng.random() < 0.5):
+                best, value = move, est
+        if best is None and rated:
+            best = self.rng.choice(rated)[0]
+        return best
+
+    def _is_tabu(self, move: Move, it: int) -> bool:
+        x, y, after, old, _ = move
+        if after is None:
+            return self.banned.get((x, y), 0) > it
+        jumped = [o for o in old if o != x]
+        if after:
+            return any(self.tabu.get((o, x), 0) > it for o in jumped)
+        return any(self.tabu.get((x, o), 0) > it for o in jumped)
+
+    # -- making moves -----------------------------------------------------------------------
+
+    def _apply(self, move: Move, it: int) -> bool:
+        x, y, after, old, new = move
+        shop = self.shop
+        mode = shop.mode[x]
+        around = shop.take_out(x)
+        if after is None:
+            shop.set_mode(x, y)
+            shop.put_after(x, new[0]) if new[0] >= 0 else shop.put_first(x)
+        elif after:
+            shop.put_after(x, y)
+        else:
+            shop.put_before(x, y)
+        if not shop.evaluate():  # a cycle after all: undo, and never again
+            shop.put_back(x, mode, around)
+            shop.evaluate()
+            if after is None:
+                self.banned[(x, y)] = it + 10**9
+            else:
+                self.tabu[(y, x) if after else (x, y)] = it + 10**9
+            return False
+        tenure = it + self.tenure + self.rng.randint(0, self.tenure)
+        if after is None:
+            self.banned[(x, mode)] = tenure
+        for o in old:
+            if o != x:  # forbid restoring x's old order against each jumped operation
+                self.tabu[(x, o) if after else (o, x)] = tenure
+        return True
+
+    def _restart(self) -> None:
+        """Back to the best schedule, shaken by a few random feasible moves."""
+        self.shop.restore(self.best_links)
+        self.tabu.clear()
+        self.banned.clear()
+        for _ in range(self.rng.randint(2, 5)):
+            moves = [m for m in self._moves(self.shop.critical_path(self.rng)) if self._feasible(m)]
+            if not moves:
+                return
+            self._apply(self.rng.choice(moves), 0)
