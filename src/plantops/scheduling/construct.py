@@ -45,7 +45,9 @@ class _Builder:
         self.queues: dict[int, list[int]] = {}  # flow-line resource -> its ops in job order
         self.line_last: dict[int, Time] = {}
         durations = [d for modes in idx.modes for _, d, _ in modes]
-        self.window = rule.window or max(1, sum(durations) // max(1, len(durations)))
+        mean = max(1, sum(durations) // max(1, len(durations)))
+        # on huge problems a wider window: far fewer operations pushed back into the queue
+        self.window = rule.window or mean * max(1, idx.n // 30_000)
 
     def run(self) -> Solution | None:
         idx = self.idx

@@ -11,10 +11,9 @@ from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
 
-from plantops.scheduling import cpsat_objective, cpsat_sequence
-from plantops.scheduling.calendars import Calendar
+from plantops.scheduling import cpsat_objective, cpsat_sequence, cpsat_time
 from plantops.scheduling.cpsat_sequence import require
-from plantops.scheduling.evaluate import Solution, span_end
+from plantops.scheduling.evaluate import Solution
 from plantops.scheduling.index import FS, Index
 from plantops.scheduling.problem import Term, Time
 
@@ -77,7 +76,7 @@ class Model:
             self._operation(o)
         self._precedences()
         self._resources()
-        self._pools()
+        cpsat_time.add_pools(self)
         cpsat_sequence.add_chains(self)
         cpsat_sequence.add_lines(self)
         self.setup_cost = cpsat_sequence.add_changeovers(self)
@@ -102,7 +101,7 @@ class Model:
             sol = self.inc
             if fixed is not None:
                 s, mode = fixed
-                e = _pinned_end(self, o, mode, s)
+                e = cpsat_time.pinned_end(self, o, mode, s)
             else:
                 assert sol is not None
                 s, mode, e = sol.start[o], sol.mode[o], sol.end[o]
@@ -153,7 +152,7 @@ class Model:
             s = start if lit is True else m.new_int_var(lo, hi, "")
             if lit is not True:
                 m.add(s == start).only_enforce_if(lit)
-            e = _pause(self, cal, s, d, hi, o)
+            e = cpsat_time.pause_end(self, cal, s, d, hi, o)
             if e is None:
                 return None
             size = m.new_int_var(d, max(d, hi), "")  # span: the work plus the breaks
@@ -232,34 +231,14 @@ class Model:
     def _frozen_on(self, r: int) -> list[cp_model.IntervalVar]:
         """Intervals of frozen operations on r that can still meet an unfrozen one."""
         floor = self.scope.floor - self.idx.max_setup(r)
-        return [self._op_interval(o) for o in self.frozen_by_res[r] if self._const_end(o) > floor]
+        return [self.op_interval(o) for o in self.frozen_by_res[r] if self._const_end(o) > floor]
 
     def _const_end(self, o: int) -> Time:
         end = self.end[o]
         assert isinstance(end, int)
         return end
 
-    def _pools(self) -> None:
-        idx = self.idx
-        users: list[list[tuple[int, int]]] = [[] for _ in idx.pool_ids]
-        for o in range(idx.n):
-            for pool, q in idx.needs[o]:
-                users[pool].append((o, q))
-        for pool, ops in enumerate(users):
-            if all(self.kind[o] == FROZEN and idx.fixed[o] is None for o, _ in ops):
-                continue  # nobody moves, nobody pinned: the incumbent already fits
-            steps = idx.pool_steps[pool]
-            top = max((q for _, _, q in steps), default=0)
-            ivs, demands = [], []
-            for o, q in ops:
-                ivs.append(self._op_interval(o))
-                demands.append(q)
-            for a, b, short in _shortfalls(steps, top, self.h + 1):
-                ivs.append(self.m.new_fixed_size_interval_var(a, b - a, ""))
-                demands.append(short)
-            self.m.add_cumulative(ivs, demands, top)
-
-    def _op_interval(self, o: int) -> cp_model.IntervalVar:
+    def op_interval(self, o: int) -> cp_model.IntervalVar:
         """The whole span of o (breaks included): what a pool or a frozen neighbour sees."""
         span = self.span[o]
         if span is None:
@@ -289,65 +268,3 @@ class Model:
             )
             sol.mode[o] = chosen.mode
         return sol
-
-
-def _pinned_end(md: Model, o: int, mode: int, s: Time) -> Time:
-    """End of a pinned operation; the model is made infeasible when the pin itself breaks
-    the calendar, the release, a deadline or the horizon (the diagnosis names it)."""
-    idx = md.idx
-    end = span_end(idx, o, mode, s)
-    j = idx.op_job[o]
-    deadline = idx.deadline[j]
-    limit = md.h if deadline is None else min(md.h, deadline)
-    if end is None or s < idx.release[j] or end > limit:
-        md.m.add_bool_or([])
-    return end if end is not None else s + idx.modes[o][mode][1]
-
-
-def _shortfalls(
-    steps: list[tuple[Time, Time, int]], top: int, until: Time
-) -> list[tuple[Time, Time, int]]:
-    """Fixed demands that bring a pool's constant capacity `top` down to its profile."""
-    out, t = [], 0
-    for a, b, q in steps:
-        if a > t:
-            out.append((t, a, top))
-        if q < top:
-            out.append((max(a, t), b, top - q))
-        t = max(t, b)
-    if until > t:
-        out.append((t, until, top))
-    return [(a, b, q) for a, b, q in out if b > a and q > 0]
-
-
-def _pause(
-    model: Model, cal: Calendar, s: cp_model.IntVar, d: Time, hi: Time, o: int
-) -> cp_model.IntVar | None:
-    """End variable of d units of work from s over the calendar's breaks: s in an available
-    interval i, the end in interval j >= i, end = s + d + (gaps between i and j)."""
-    if not cal.cum_end or cal.cum_end[-1] < d:
-        return None
-    m = model.m
-    k = len(cal.u_starts)
-    i, j = m.new_int_var(0, k - 1, ""), m.new_int_var(0, k - 1, "")
-    e = m.new_int_var(0, max(hi, cal.end), "")
-    a_i, b_i, g_i = (m.new_int_var(-(1 << 40), 1 << 40, "") for _ in range(3))
-    a_j, b_j, g_j = (m.new_int_var(-(1 << 40), 1 << 40, "") for _ in range(3))
-    for index, target, values in (
-        (i, a_i, cal.u_starts), (i, b_i, cal.u_ends), (i, g_i, cal.gap),
-        (j, a_j, cal.u_starts), (j, b_j, cal.u_ends), (j, g_j, cal.gap),
-    ):  # fmt: skip
-        m.add_element(index, values, target)
-    m.add(s >= a_i)
-    m.add(s <= b_i - 1)
-    m.add(e >= a_j + 1)
-    m.add(e <= b_j)
-    m.add(j >= i)
-    m.add(e == s + d + g_j - g_i)
-    if model.inc is not None and model.inc.end[o] > model.inc.start[o]:
-        from bisect import bisect_right
-
-        m.add_hint(i, bisect_right(cal.u_ends, model.inc.start[o]))
-        m.add_hint(j, bisect_right(cal.u_ends, model.inc.end[o] - 1))
-        m.add_hint(e, model.inc.end[o])
-    return e

@@ -12,7 +12,7 @@ import copy
 from ortools.sat.python import cp_model
 
 from plantops.scheduling.cpsat import Goal, Model
-from plantops.scheduling.index import Arc, Index, derived_horizon
+from plantops.scheduling.index import FS, Arc, Index, derived_horizon
 
 TIME_LIMIT = 2.0
 
@@ -49,53 +49,73 @@ def _conflicting(idx: Index) -> str:
     relaxed.succ = [[_loose(a) for a in arcs] for arcs in idx.succ]
     relaxed.pred = [[_loose(a) for a in arcs] for arcs in idx.pred]
     relaxed.horizon = max(idx.horizon, derived_horizon(relaxed))
-    md = Model(relaxed, Goal({}))
-    limits: dict[int, str] = {}
-    lits: list[cp_model.IntVar] = []
-
-    def limit(text: str) -> cp_model.IntVar:
-        lit = md.m.new_bool_var("")
-        limits[lit.index] = text
-        lits.append(lit)
-        return lit
-
-    for j, deadline in enumerate(idx.deadline):
-        if deadline is not None:
-            lit = limit(f"the deadline of job {idx.job_ids[j]} ({deadline})")
-            for o in idx.job_ops[j]:
-                md.m.add(md.end[o] <= deadline).only_enforce_if(lit)
-    for a in range(idx.n):
-        for arc in idx.succ[a]:
-            if arc.max_lag is not None:
-                lit = limit(
-                    f"the max lag {idx.op_ids[a]} -> {idx.op_ids[arc.other]} ({arc.max_lag})"
-                )
-                ref = md.end[a] if arc.kind == 0 else md.start[a]
-                md.m.add(md.start[arc.other] <= ref + arc.max_lag).only_enforce_if(lit)
-    for o, fixed in enumerate(idx.fixed):
-        if fixed is not None:
-            lit = limit(f"operation {idx.op_ids[o]} pinned at {fixed[0]}")
-            md.m.add(md.start[o] == fixed[0]).only_enforce_if(lit)
-            for slot in md.slots[o]:
-                if slot.mode == fixed[1]:
-                    md.m.add_implication(lit, slot.lit)
-    if idx.problem.horizon is not None:
-        lit = limit(f"the horizon ({idx.horizon})")
-        for o in range(idx.n):
-            md.m.add(md.end[o] <= idx.horizon).only_enforce_if(lit)
-    md.m.add_assumptions(lits)
+    limits = _Limits(idx, Model(relaxed, Goal({})))
     solver = cp_model.CpSolver()
     solver.parameters.max_time_in_seconds = TIME_LIMIT
     solver.parameters.num_workers = 1
-    status = solver.solve(md.m)
-    if status != cp_model.INFEASIBLE:
+    if solver.solve(limits.md.m) != cp_model.INFEASIBLE:
         return (
             "no schedule satisfies every constraint (the limits could not be singled out in time)"
         )
-    blamed = [limits[i] for i in solver.sufficient_assumptions_for_infeasibility() if i in limits]
+    core = solver.sufficient_assumptions_for_infeasibility()
+    blamed = [limits.text[i] for i in core if i in limits.text]
     if not blamed:
         return "the resources, calendars and pools cannot host every operation in precedence order"
     return "these cannot all hold: " + "; ".join(blamed)
+
+
+class _Limits:
+    """The hard limits put back into the relaxed model, each behind an assumption."""
+
+    def __init__(self, idx: Index, md: Model) -> None:
+        self.idx, self.md = idx, md
+        self.text: dict[int, str] = {}
+        self.lits: list[cp_model.IntVar] = []
+        self._deadlines()
+        self._lags()
+        self._pins()
+        if idx.problem.horizon is not None:
+            lit = self._limit(f"the horizon ({idx.horizon})")
+            for o in range(idx.n):
+                md.m.add(md.end[o] <= idx.horizon).only_enforce_if(lit)
+        md.m.add_assumptions(self.lits)
+
+    def _limit(self, text: str) -> cp_model.IntVar:
+        lit = self.md.m.new_bool_var("")
+        self.text[lit.index] = text
+        self.lits.append(lit)
+        return lit
+
+    def _deadlines(self) -> None:
+        idx, md = self.idx, self.md
+        for j, deadline in enumerate(idx.deadline):
+            if deadline is not None:
+                lit = self._limit(f"the deadline of job {idx.job_ids[j]} ({deadline})")
+                for o in idx.job_ops[j]:
+                    md.m.add(md.end[o] <= deadline).only_enforce_if(lit)
+
+    def _lags(self) -> None:
+        idx, md = self.idx, self.md
+        for a in range(idx.n):
+            for arc in idx.succ[a]:
+                if arc.max_lag is None:
+                    continue
+                b = arc.other
+                lit = self._limit(f"the max lag {idx.op_ids[a]} -> {idx.op_ids[b]} ({arc.max_lag})")
+                ref = md.end[a] if arc.kind == FS else md.start[a]
+                num, den = (arc.share.numerator, arc.share.denominator) if arc.share else (0, 1)
+                bound = den * ref + num * (md.end[a] - md.start[a]) + den * arc.max_lag
+                md.m.add(den * md.start[b] <= bound).only_enforce_if(lit)
+
+    def _pins(self) -> None:
+        idx, md = self.idx, self.md
+        for o, fixed in enumerate(idx.fixed):
+            if fixed is not None:
+                lit = self._limit(f"operation {idx.op_ids[o]} pinned at {fixed[0]}")
+                md.m.add(md.start[o] == fixed[0]).only_enforce_if(lit)
+                for slot in md.slots[o]:
+                    if slot.mode == fixed[1]:
+                        md.m.add_implication(lit, slot.lit)
 
 
 def _loose(arc: Arc) -> Arc:

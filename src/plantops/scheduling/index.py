@@ -119,15 +119,22 @@ def compile_problem(problem: Problem) -> Index:
         lexicographic=problem.objective.lexicographic,
         move_penalty=problem.objective.move_penalty,
     )
-    idx.op_pos = {o: k for k, o in enumerate(idx.op_ids)}
-    for k, j in enumerate(idx.op_job):
-        idx.job_ops[j].append(k)
     for r in problem.resources:
         table = {
             (family(c.from_family), family(c.to_family)): c.time for c in r.changeovers if c.time
         }
         idx.setup.append(table or None)
     idx.families = sorted(families, key=families.__getitem__)
+    _link(idx, problem, res_pos)
+    idx.horizon = problem.horizon if problem.horizon is not None else derived_horizon(idx)
+    return idx
+
+
+def _link(idx: Index, problem: Problem, res_pos: dict[str, int]) -> None:
+    """Operations to jobs, precedences both ways, the previous schedule."""
+    idx.op_pos = {o: k for k, o in enumerate(idx.op_ids)}
+    for k, j in enumerate(idx.op_job):
+        idx.job_ops[j].append(k)
     for p in problem.precedences:
         a, b = idx.op_pos[p.before], idx.op_pos[p.after]
         kind = FS if p.link == Link.finish_start else SS
@@ -136,8 +143,6 @@ def compile_problem(problem: Problem) -> Index:
         idx.pred[b].append(Arc(a, kind, p.min_lag, p.max_lag, share))
     for planned in problem.previous:
         idx.previous[idx.op_pos[planned.operation]] = (planned.start, res_pos[planned.resource])
-    idx.horizon = problem.horizon if problem.horizon is not None else derived_horizon(idx)
-    return idx
 
 
 def derived_horizon(idx: Index) -> Time:

@@ -38,8 +38,10 @@ class Lns:
         self.idx, self.inc, self.goal = idx, incumbent, goal
         self.rng = random.Random(seed)
         self.workers, self.stopper, self.sub_time = workers, stopper, sub_time
-        start = min(idx.n, max(6, idx.n // 4))
-        self.size = dict.fromkeys(KINDS, float(start))
+        # on very large problems only time windows: what they free stays local in time
+        self.kinds = KINDS if idx.n <= LARGE else ("window",)
+        start = min(idx.n, max(6, idx.n // 4)) if idx.n <= LARGE else 150
+        self.size = dict.fromkeys(self.kinds, float(start))
         self.current: Solution | None = None
         self.current_key: tuple[int, ...] | None = None
         self.seen_version = -1
@@ -55,7 +57,7 @@ class Lns:
             time.sleep(0.01)
             return
         self.steps += 1
-        kind = self.rng.choice(KINDS)
+        kind = self.rng.choice(self.kinds)
         k = max(2, min(self.idx.n, int(self.size[kind])))
         free = pick(kind, self.idx, self.current, k, self.rng)
         scope = self._scope(free)

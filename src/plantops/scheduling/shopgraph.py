@@ -65,6 +65,9 @@ class Shop:
         self.chain = all(len(x) <= 1 for x in graph.jp) and all(len(x) <= 1 for x in graph.js)
         self.js1 = [x[0][0] if x else -1 for x in graph.js]
         self.jl1 = [x[0][1] if x else 0 for x in graph.js]
+        self.jp_count = [len(x) for x in graph.jp]
+        self.jp1 = [x[0][0] if x else -1 for x in graph.jp]
+        self.jpl1 = [x[0][1] if x else 0 for x in graph.jp]
         self.mode = sol.mode[:]
         self.p = [graph.modes[o][m][1] for o, m in enumerate(self.mode)]
         self.mach = [graph.modes[o][m][0] for o, m in enumerate(self.mode)]
@@ -98,50 +101,75 @@ class Shop:
 
     def evaluate(self) -> bool:
         """Heads and tails by a topological sweep; False on a cycle."""
-        order = self._heads()
+        order = self._heads_chain() if self.chain else self._heads()
         if order is None:
             return False
-        p, ms, q, js, jl = self.p, self.ms, [0] * self.n, self.js1, self.jl1
-        for o in reversed(order):
-            if self.chain:
+        p, ms = self.p, self.ms
+        q = [0] * self.n
+        if self.chain:  # the job shop case, kept free of calls
+            js, jl = self.js1, self.jl1
+            for o in reversed(order):
                 s = js[o]
                 v = jl[o] + p[s] + q[s] if s >= 0 else 0
-            else:
+                s = ms[o]
+                if s >= 0 and p[s] + q[s] > v:
+                    v = p[s] + q[s]
+                q[o] = v
+        else:
+            for o in reversed(order):
                 v = self.job_tail(o, q)
-            s = ms[o]
-            if s >= 0 and p[s] + q[s] > v:
-                v = p[s] + q[s]
-            q[o] = v
+                s = ms[o]
+                if s >= 0 and p[s] + q[s] > v:
+                    v = p[s] + q[s]
+                q[o] = v
         self.q = q
         ends = [a + b for a, b in zip(self.r, p, strict=True)]
         self.cmax = max(ends, default=0)
         self.sinks = [o for o, e in enumerate(ends) if e == self.cmax]
         return True
 
-    def _heads(self) -> list[int] | None:
-        n, p, ms, g = self.n, self.p, self.ms, self.g
-        indeg = [len(g.jp[o]) + (self.mp[o] >= 0) for o in range(n)]
-        order = [o for o in range(n) if not indeg[o]]
+    def _heads_chain(self) -> list[int] | None:
+        """Heads when every operation has at most one routing predecessor and successor."""
+        p, ms, js, jl = self.p, self.ms, self.js1, self.jl1
+        indeg = [a + (b >= 0) for a, b in zip(self.jp_count, self.mp, strict=True)]
+        order = [o for o, d in enumerate(indeg) if not d]
         push = order.append
-        r = g.release[:]
-        chain, js, jl = self.chain, self.js1, self.jl1
+        r = self.g.release[:]
         for o in order:  # grows while iterating
             e = r[o] + p[o]
-            if chain:
-                s = js[o]
-                if s >= 0:
-                    if e + jl[o] > r[s]:
-                        r[s] = e + jl[o]
-                    indeg[s] -= 1
-                    if not indeg[s]:
-                        push(s)
-            else:
-                for s, lag in g.js[o]:
-                    if e + lag > r[s]:
-                        r[s] = e + lag
-                    indeg[s] -= 1
-                    if not indeg[s]:
-                        push(s)
+            s = js[o]
+            if s >= 0:
+                if e + jl[o] > r[s]:
+                    r[s] = e + jl[o]
+                if indeg[s] == 1:
+                    push(s)
+                else:
+                    indeg[s] = 1
+            s = ms[o]
+            if s >= 0:
+                if e > r[s]:
+                    r[s] = e
+                if indeg[s] == 1:
+                    push(s)
+                else:
+                    indeg[s] = 1
+        self.r = r
+        return order if len(order) == self.n else None
+
+    def _heads(self) -> list[int] | None:
+        p, ms, g = self.p, self.ms, self.g
+        indeg = [a + (b >= 0) for a, b in zip(self.jp_count, self.mp, strict=True)]
+        order = [o for o, d in enumerate(indeg) if not d]
+        push = order.append
+        r = g.release[:]
+        for o in order:  # grows while iterating
+            e = r[o] + p[o]
+            for s, lag in g.js[o]:
+                if e + lag > r[s]:
+                    r[s] = e + lag
+                indeg[s] -= 1
+                if not indeg[s]:
+                    push(s)
             s = ms[o]
             if s >= 0:
                 if e > r[s]:
@@ -150,10 +178,16 @@ class Shop:
                 if not indeg[s]:
                     push(s)
         self.r = r
-        return order if len(order) == n else None
+        return order if len(order) == self.n else None
 
     def job_head(self, o: int) -> int:
         """Earliest start of o from its routing predecessors (and release) alone."""
+        if self.chain:
+            x = self.jp1[o]
+            best = self.g.release[o]
+            if x >= 0 and self.r[x] + self.p[x] + self.jpl1[o] > best:
+                best = self.r[x] + self.p[x] + self.jpl1[o]
+            return best
         best, r, p = self.g.release[o], self.r, self.p
         for x, lag in self.g.jp[o]:
             if r[x] + p[x] + lag > best:
@@ -163,6 +197,9 @@ class Shop:
     def job_tail(self, o: int, q: list[int] | None = None) -> int:
         """Longest path after o's end through its routing successors alone."""
         best, q, p = 0, q if q is not None else self.q, self.p
+        if self.chain:
+            s = self.js1[o]
+            return self.jl1[o] + p[s] + q[s] if s >= 0 else 0
         for s, lag in self.g.js[o]:
             if lag + p[s] + q[s] > best:
                 best = lag + p[s] + q[s]

@@ -22,9 +22,9 @@ from plantops.scheduling.explain import explain
 from plantops.scheduling.incumbent import Incumbent
 from plantops.scheduling.index import Index, compile_problem
 from plantops.scheduling.lns import Lns
+from plantops.scheduling.local import flow_start, local_search
 from plantops.scheduling.problem import Problem
 from plantops.scheduling.schedule import Progress, Schedule, Status
-from plantops.scheduling.tabu import Tabu, shop_graph
 from plantops.scheduling.validate import validate
 
 FULL_OPS = 2500  # above this the full model is only a last resort (no schedule otherwise)
@@ -56,6 +56,7 @@ class _Run:
         self.inc = Incumbent(idx, started)
         self.stopper = Stopper()
         self.hint: Solution | None = None  # best complete schedule, even one breaking rules
+        self.faults: list[str] = []  # what the hint breaks
         self.verdict = ""  # "optimal" or "infeasible" once CP-SAT proved it
         self.errors: list[BaseException] = []
 
@@ -83,26 +84,42 @@ class _Run:
 
     def _construct(self) -> None:
         """A few dispatching variants when they are cheap, the first feasible one otherwise."""
-        rules = [Rule(), Rule(window=1), Rule(window=1 << 40)]
-        if self.idx.n <= 3000:
+        rules = [Rule()]
+        if self.idx.n <= 3000:  # variants only while they are cheap
+            rules += [Rule(window=1), Rule(window=1 << 40)]
             rules += [Rule(noise=0.5, seed=self.seed + k) for k in range(4)]
         budget = time.monotonic() + 0.05 * (self.until - time.monotonic())
+        neh = flow_start(self.idx, self.seed)
+        if neh is not None:
+            self.inc.offer(neh, "construction")
         for k, rule in enumerate(rules):
             sol, problems = construct(self.idx, rule)
             if sol is not None and (self.hint is None or not problems):
-                self.hint = sol
+                self.hint, self.faults = sol, problems
             if sol is not None and not problems:
                 self.inc.offer(sol, "construction")
             if k and time.monotonic() > budget and self.inc.snapshot() is not None:
                 break
 
     def _plan(self) -> list[Callable[[], None]]:
-        best = self.inc.snapshot()
-        staged = self.idx.lexicographic and len(self.idx.terms) > 1
-        graph = shop_graph(self.idx, best.solution) if best is not None and not staged else None
-        if graph is not None and self.workers >= 2:
-            return [self._improve_with(self.workers - 1), self._tabu]
-        return [self._improve_with(self.workers)]
+        """CP-SAT (full model, then LNS) and, for classical shapes, their own local search in
+        a thread of its own; with a single worker, the local search after a short CP-SAT."""
+        local = local_search(self.idx, self.inc, self.stopper, self.until, self.seed)
+        if local is None:
+            return [self._improve_with(self.workers)]
+        if self.workers >= 2:
+            return [self._improve_with(self.workers - 1), local]
+
+        def alone() -> None:
+            if self.idx.n <= FULL_OPS:
+                now = time.monotonic()
+                status = self._full(1, now + FULL_SHARE * (self.until - now), self._goal(0))
+                if status in (OPTIMAL, INFEASIBLE):
+                    self.verdict = status
+                    return
+            local()
+
+        return [alone]
 
     def _improve_with(self, workers: int) -> Callable[[], None]:
         """Each stage (one, unless lexicographic): the full model while it may prove
@@ -152,21 +169,6 @@ class _Run:
             self.inc.bound(int(-(-out.bound // 1)))
         return out.status
 
-    def _tabu(self) -> None:
-        best = self.inc.snapshot()
-        assert best is not None
-        graph = shop_graph(self.idx, best.solution)
-        assert graph is not None
-        search_ = Tabu(self.idx, graph, best.solution, self.seed)
-
-        def fetch(own: int) -> Solution | None:
-            shared = self.inc.snapshot()
-            return shared.solution if shared is not None and shared.key[0] < own else None
-
-        search_.run(
-            self.until, lambda: self.stopper.stopped, lambda sol: self.inc.offer(sol, "tabu"), fetch
-        )
-
     def _goal(self, stage: int) -> Goal:
         if not self.idx.lexicographic:
             return Goal(dict(self.idx.terms))
@@ -210,14 +212,16 @@ class _Run:
         if best is None:
             if self.verdict == INFEASIBLE:
                 return Schedule(Status.infeasible, seconds=seconds, reason=diagnose(self.idx))
-            return Schedule(
-                Status.unknown, seconds=seconds, reason="no schedule found in the time limit"
-            )
+            reason = "no schedule found in the time limit"
+            if self.faults:
+                reason += f"; the construction heuristic's best attempt breaks: {self.faults[0]}"
+            return Schedule(Status.unknown, seconds=seconds, reason=reason)
         value = objective_value(self.idx, best.values)
         lb = self.inc.lower_bound
-        optimal = self.verdict == OPTIMAL or (lb is not None and value <= lb)
-        if optimal and not self.idx.lexicographic:
-            lb = value
+        if self.idx.lexicographic:  # each stage proven in turn; no bound on the weighted sum
+            optimal = self.verdict == OPTIMAL
+        else:  # the bound, not a verdict, decides: the returned schedule itself must reach it
+            optimal = lb is not None and value <= lb
         return Schedule(
             Status.optimal if optimal else Status.feasible,
             assignments=to_assignments(self.idx, best.solution),

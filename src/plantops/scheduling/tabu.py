@@ -18,7 +18,7 @@ from collections.abc import Callable
 
 from plantops.scheduling.evaluate import Solution
 from plantops.scheduling.index import Index
-from plantops.scheduling.shopgraph import Graph, Shop, shop_graph
+from plantops.scheduling.shopgraph import Graph, Links, Shop, shop_graph
 
 __all__ = ["Tabu", "shop_graph"]
 
@@ -26,6 +26,8 @@ __all__ = ["Tabu", "shop_graph"]
 # or (x, mode, place, [], []) with after = None: x to another machine, after `place` (-1: first)
 Move = tuple[int, int, bool | None, list[int], list[int]]
 REASSIGN_SAMPLE = 8  # critical operations tried on other machines per step
+HAND_OUT = 0.05  # seconds between handing improvements out
+ELITE = 6  # schedules kept to restart from
 
 
 class Tabu:
@@ -36,6 +38,10 @@ class Tabu:
         self.flexible = any(len(m) > 1 for m in graph.modes)
         self.best = self.shop.cmax
         self.best_links = self.shop.links()
+        self.best_solution = sol
+        self.cycle = (self.best, self.best_links)  # the best of the stretch since the restart
+        self.elite: list[tuple[int, Links]] = []
+        self.fails = 0
         self.tabu: dict[tuple[int, int], int] = {}  # (a, b): a may not precede b until then
         self.banned: dict[tuple[int, int], int] = {}  # (op, mode) it just left
         self.tenure = 2 + idx.n // max(1, 4 * len(idx.res_ids))  # short: the moves are many
@@ -43,7 +49,8 @@ class Tabu:
     def load(self, sol: Solution) -> None:
         """Continue from `sol`: another search found better."""
         self.shop = Shop(self.idx, self.g, sol)
-        self.best, self.best_links = self.shop.cmax, self.shop.links()
+        self.best, self.best_links, self.best_solution = self.shop.cmax, self.shop.links(), sol
+        self.cycle, self.elite, self.fails = (self.best, self.best_links), [], 0
         self.tabu.clear()
         self.banned.clear()
 
@@ -58,24 +65,33 @@ class Tabu:
         and, every so often, take over a better one `fetch(own best)` returns."""
         it = last = 0
         stall = max(3000, 10 * self.shop.n)
+        pending, handed = False, time.monotonic()
         while True:
             it += 1
-            if it % 32 == 0 and (time.monotonic() >= until or stop()):
-                return it
+            if pending and time.monotonic() - handed > HAND_OUT:  # not every step: big shops
+                improved(self.best_solution)
+                pending, handed = False, time.monotonic()
+            if (it % 32 == 0 or self.shop.n > 5000) and (time.monotonic() >= until or stop()):
+                break
             if it % 512 == 0 and (better := fetch(self.best)) is not None:
                 self.load(better)
-                last = it
+                pending, last = False, it
             move = self._pick(it)
             if move is None:
-                return it  # nothing to reorder: the makespan is a chain of precedences
+                break  # nothing to reorder: the makespan is a chain of precedences
             if not self._apply(move, it):
                 continue
+            if self.shop.cmax < self.cycle[0]:
+                self.cycle = (self.shop.cmax, self.shop.links())
             if self.shop.cmax < self.best:
                 self.best, self.best_links, last = self.shop.cmax, self.shop.links(), it
-                improved(self.shop.solution())
+                self.best_solution, pending, self.fails = self.shop.solution(), True, 0
             elif it - last > stall:
                 self._restart()
                 last = it
+        if pending:
+            improved(self.best_solution)
+        return it
 
     # -- neighbourhood ----------------------------------------------------------------------
 
@@ -99,6 +115,11 @@ class Tabu:
         least that of every routing successor of x (and symmetrically with heads)."""
         x, y, after, _, _ = move
         s, p, g = self.shop, self.shop.p, self.g
+        if s.chain:  # one routing neighbour at most: no generator
+            t = s.js1[x] if after else s.jp1[x]
+            if t < 0:
+                return True
+            return s.q[y] + p[y] >= s.q[t] + p[t] if after else s.r[y] + p[y] >= s.r[t] + p[t]
         if after:
             return all(s.q[y] + p[y] >= s.q[t] + p[t] for t, _ in g.js[x])
         return all(s.r[y] + p[y] >= s.r[t] + p[t] for t, _ in g.jp[x])
@@ -110,14 +131,19 @@ class Tabu:
         end = s.r[a] + p[a] if a >= 0 else 0
         heads = []
         for o in new:
-            h = max(s.job_head(o), end)
+            h = s.job_head(o)
+            if end > h:
+                h = end
             heads.append(h)
             end = h + p[o]
         tail = p[c] + s.q[c] if c >= 0 else 0
         best = 0
         for o, h in zip(reversed(new), reversed(heads), strict=True):
-            t = max(s.job_tail(o), tail)
-            best = max(best, h + p[o] + t)
+            t = s.job_tail(o)
+            if tail > t:
+                t = tail
+            if h + p[o] + t > best:
+                best = h + p[o] + t
             tail = t + p[o]
         return best
 
@@ -206,12 +232,21 @@ class Tabu:
         return True
 
     def _restart(self) -> None:
-        """Back to the best schedule, shaken by a few random feasible moves."""
-        self.shop.restore(self.best_links)
+        """Back to one of the best schedules seen (an elite kept from each stretch of the
+        search), shaken by random moves, harder after each restart that brought nothing."""
+        self.elite.append(self.cycle)
+        self.elite = sorted(self.elite, key=lambda e: e[0])[:ELITE]
+        cmax, links = self.rng.choice(self.elite)
+        self.shop.restore(links)
+        self.cycle = (cmax, links)
         self.tabu.clear()
         self.banned.clear()
-        for _ in range(self.rng.randint(2, 5)):
-            moves = [m for m in self._moves(self.shop.critical_path(self.rng)) if self._feasible(m)]
+        self.fails = min(self.fails + 1, 8)
+        for _ in range(self.rng.randint(2, 3 + self.fails)):
+            path = self.shop.critical_path(self.rng)
+            moves = [m for m in self._moves(path) if self._feasible(m)]
+            if self.flexible:
+                moves += [m for m, _ in self._reassignments(path)]
             if not moves:
                 return
             self._apply(self.rng.choice(moves), 0)

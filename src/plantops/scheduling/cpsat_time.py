@@ -1,0 +1,99 @@
+"""Time-varying availability in the CP-SAT model: pools, pausing operations, pinned ones."""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from typing import TYPE_CHECKING
+
+from ortools.sat.python import cp_model
+
+from plantops.scheduling.calendars import Calendar
+from plantops.scheduling.evaluate import span_end
+from plantops.scheduling.problem import Time
+
+if TYPE_CHECKING:
+    from plantops.scheduling.cpsat import Model
+
+FROZEN = 2
+
+
+def add_pools(md: Model) -> None:
+    """A cumulative per pool: its top level as capacity, fixed demands down to the profile."""
+    idx = md.idx
+    users: list[list[tuple[int, int]]] = [[] for _ in idx.pool_ids]
+    for o in range(idx.n):
+        for pool, q in idx.needs[o]:
+            users[pool].append((o, q))
+    for pool, ops in enumerate(users):
+        if all(md.kind[o] == FROZEN and idx.fixed[o] is None for o, _ in ops):
+            continue  # nobody moves, nobody pinned: the incumbent already fits
+        steps = idx.pool_steps[pool]
+        top = max((q for _, _, q in steps), default=0)
+        ivs, demands = [], []
+        for o, q in ops:
+            ivs.append(md.op_interval(o))
+            demands.append(q)
+        for a, b, short in shortfalls(steps, top, md.h + 1):
+            ivs.append(md.m.new_fixed_size_interval_var(a, b - a, ""))
+            demands.append(short)
+        md.m.add_cumulative(ivs, demands, top)
+
+
+def pinned_end(md: Model, o: int, mode: int, s: Time) -> Time:
+    """End of a pinned operation; the model is made infeasible when the pin itself breaks
+    the calendar, the release, a deadline or the horizon (the diagnosis names it)."""
+    idx = md.idx
+    end = span_end(idx, o, mode, s)
+    j = idx.op_job[o]
+    deadline = idx.deadline[j]
+    limit = md.h if deadline is None else min(md.h, deadline)
+    if end is None or s < idx.release[j] or end > limit:
+        md.m.add_bool_or([])
+    return end if end is not None else s + idx.modes[o][mode][1]
+
+
+def shortfalls(
+    steps: list[tuple[Time, Time, int]], top: int, until: Time
+) -> list[tuple[Time, Time, int]]:
+    """Fixed demands that bring a pool's constant capacity `top` down to its profile."""
+    out, t = [], 0
+    for a, b, q in steps:
+        if a > t:
+            out.append((t, a, top))
+        if q < top:
+            out.append((max(a, t), b, top - q))
+        t = max(t, b)
+    if until > t:
+        out.append((t, until, top))
+    return [(a, b, q) for a, b, q in out if b > a and q > 0]
+
+
+def pause_end(
+    model: Model, cal: Calendar, s: cp_model.IntVar, d: Time, hi: Time, o: int
+) -> cp_model.IntVar | None:
+    """End variable of d units of work from s over the calendar's breaks: s in an available
+    interval i, the end in interval j >= i, end = s + d + (gaps between i and j)."""
+    if not cal.cum_end or cal.cum_end[-1] < d:
+        return None
+    m = model.m
+    k = len(cal.u_starts)
+    i, j = m.new_int_var(0, k - 1, ""), m.new_int_var(0, k - 1, "")
+    e = m.new_int_var(0, max(hi, cal.end), "")
+    a_i, b_i, g_i = (m.new_int_var(-(1 << 40), 1 << 40, "") for _ in range(3))
+    a_j, b_j, g_j = (m.new_int_var(-(1 << 40), 1 << 40, "") for _ in range(3))
+    for index, target, values in (
+        (i, a_i, cal.u_starts), (i, b_i, cal.u_ends), (i, g_i, cal.gap),
+        (j, a_j, cal.u_starts), (j, b_j, cal.u_ends), (j, g_j, cal.gap),
+    ):  # fmt: skip
+        m.add_element(index, values, target)
+    m.add(s >= a_i)
+    m.add(s <= b_i - 1)
+    m.add(e >= a_j + 1)
+    m.add(e <= b_j)
+    m.add(j >= i)
+    m.add(e == s + d + g_j - g_i)
+    if model.inc is not None and model.inc.end[o] > model.inc.start[o]:
+        m.add_hint(i, bisect_right(cal.u_ends, model.inc.start[o]))
+        m.add_hint(j, bisect_right(cal.u_ends, model.inc.end[o] - 1))
+        m.add_hint(e, model.inc.end[o])
+    return e

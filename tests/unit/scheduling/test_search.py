@@ -1,0 +1,90 @@
+"""The improving searches on their own: tabu search, iterated greedy, LNS sub-models."""
+
+from __future__ import annotations
+
+import time
+
+from plantops.scheduling.checker import check
+from plantops.scheduling.construct import Rule, construct
+from plantops.scheduling.cpsat import Goal, Model, Scope
+from plantops.scheduling.cpsat_search import OPTIMAL, search
+from plantops.scheduling.evaluate import Solution, sequences, to_assignments
+from plantops.scheduling.greedy import IteratedGreedy
+from plantops.scheduling.index import compile_problem
+from plantops.scheduling.permutation import flow_shop
+from plantops.scheduling.problem import Job, Mode, Operation, Problem, Resource
+from plantops.scheduling.schedule import Schedule, Status
+from plantops.scheduling.tabu import Tabu, shop_graph
+
+from .support import FT06, job_shop_text
+from .test_parts import flow_problem
+
+
+def feasible(problem: Problem, sol: Solution) -> bool:
+    idx = compile_problem(problem)
+    return check(problem, Schedule(Status.feasible, to_assignments(idx, sol))) == []
+
+
+def test_tabu_search_finds_the_ft06_optimum() -> None:
+    p = job_shop_text(FT06)
+    idx = compile_problem(p)
+    start, _ = construct(idx, Rule())
+    assert start is not None and max(start.end) > 55
+    graph = shop_graph(idx, start)
+    assert graph is not None
+    found: list[Solution] = []
+    Tabu(idx, graph, start, seed=1).run(
+        time.monotonic() + 10, lambda: bool(found) and max(found[-1].end) == 55, found.append
+    )
+    assert found and max(found[-1].end) == 55
+    assert all(feasible(p, s) for s in found)
+
+
+def test_tabu_search_moves_operations_between_machines() -> None:
+    # two jobs of one operation each, both on M1 to start with: the search moves one to M2
+    ops = tuple(Operation(f"{j}.1", j, (Mode("M1", 5), Mode("M2", 6))) for j in "AB")
+    p = Problem(
+        jobs=(Job("A"), Job("B")), operations=ops, resources=(Resource("M1"), Resource("M2"))
+    )
+    idx = compile_problem(p)
+    start = Solution([0, 0], [0, 5], [5, 10])
+    graph = shop_graph(idx, start)
+    assert graph is not None
+    found: list[Solution] = []
+    Tabu(idx, graph, start, seed=0).run(time.monotonic() + 5, lambda: bool(found), found.append)
+    assert found and max(found[-1].end) == 6 and sorted(found[-1].mode) == [0, 1]
+    assert feasible(p, found[-1])
+
+
+def test_iterated_greedy_improves_on_neh_and_stays_feasible() -> None:
+    times = [[(j * 7 + k * 5) % 11 + 1 for k in range(4)] for j in range(9)]
+    p = flow_problem(times, [10 + 4 * j for j in range(9)], 4)
+    idx = compile_problem(p)
+    fs = flow_shop(idx)
+    assert fs is not None
+    search_ = IteratedGreedy(fs, idx, seed=0)
+    neh_cost = search_.best_cost if search_.start() else 0
+    found: list[Solution] = []
+    search_.run(time.monotonic() + 1.5, lambda: False, found.append)
+    assert search_.best_cost <= neh_cost
+    assert all(feasible(p, s) for s in found)
+
+
+def test_lns_sub_model_keeps_what_it_does_not_free() -> None:
+    p = job_shop_text(FT06)
+    idx = compile_problem(p)
+    inc, _ = construct(idx, Rule(window=1 << 40))
+    assert inc is not None
+    free = {o for o in range(idx.n) if idx.modes[o][0][0] == 0}  # everything on machine 0
+    frozen = {o for o in range(idx.n) if inc.end[o] <= 10} - free
+    md = Model(idx, Goal(dict(idx.terms)), incumbent=inc, scope=Scope(free=free, frozen=frozen))
+    out = search(md, time_limit=10, workers=1, seed=0)
+    assert out.status == OPTIMAL and out.solution is not None
+    sol = out.solution
+    assert max(sol.end) <= max(inc.end)
+    assert all((sol.start[o], sol.end[o]) == (inc.start[o], inc.end[o]) for o in frozen)
+    before, after = sequences(idx, inc), sequences(idx, sol)
+    for r in range(1, len(idx.res_ids)):  # machines with nothing freed keep their order
+        kept = [o for o in before[r] if o not in free]
+        assert [o for o in after[r] if o not in free] == kept
+    assert feasible(p, sol)
