@@ -7,22 +7,30 @@
 the other, with the same time limit and workers: PlantOps' solve(), the textbook OR-Tools
 CP-SAT model and PyJobShop (benchmarks/peers). Every result goes through the independent
 checker; the objective reported is the checker's. Selections are families (jssp, fjsp,
-pfsp_tt, pfsp_sdst), named sets (ta01-40, ta51-60, ta71-80, mk01-10), globs relative to the
+pfsp_tt, pfsp_sdst), named sets (ta01-40, ta51-60, ta71-80, mk01-10, and `sample`: three
+instances of every other family), globs relative to the
 data folder (jssp/la0*.txt) or instance names (ft06). `scale` times a seeded random job shop
 (1k = 50x20, 10k = 100x100, 100k = 1000x100 operations) in a process per run: time to the
 first schedule, to within 1 % of the final one, peak memory; medians over --repeat runs.
-Both write raw JSON lines to --out and their table into docs/benchmarks.md, section
-"## Scheduling engine vs peers" (other sections are left alone)."""
+`first` times the first verified schedule on the 100x20 instances (ta71-80).
+
+Every run appends a JSON line to --out (benchmarks/results/, kept in the repository) tagged
+with a fingerprint of the code that produced it: the engine's sources for PlantOps, the peer's
+module and solver versions for a peer. `quality` skips a run whose instance, method, time
+limit, workers and fingerprint are already recorded, and builds its table from every matching
+record, so a long measurement can be stopped and resumed, and an engine change re-measures
+the engine only. Tables go into docs/benchmarks.md, section "## Scheduling engine vs peers"
+(other sections are left alone)."""
 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import shlex
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -38,7 +46,9 @@ from plantops.scheduling.readers import FORMATS, read_instance
 from plantops.scheduling.schedule import Schedule
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "benchmarks"
-OUT = Path(tempfile.gettempdir()) / "plantops-bench-schedule.jsonl"
+RESULTS = Path(__file__).resolve().parent / "results"
+ENGINE = Path(__file__).resolve().parents[1] / "src" / "plantops" / "scheduling"
+PEERS = Path(__file__).resolve().parent / "peers"
 DOC = Path(__file__).resolve().parents[1] / "docs" / "benchmarks.md"
 SETS = {
     "ta01-40": [f"jssp/ta{i:02d}.txt" for i in range(1, 41)],
@@ -71,10 +81,45 @@ def methods() -> dict[str, Solver]:
     return {"plantops": plantops, "cpsat": textbook.solve, "pyjobshop": pyjobshop_peer.solve}
 
 
+PEER_FILES = {"cpsat": "textbook.py", "pyjobshop": "pyjobshop_peer.py"}
+
+
+def fingerprint(method: str) -> str:
+    """What a result depends on besides the instance: the code and solvers that produced it
+    (for a peer, its module and the reader, problem types and checker it goes through)."""
+    digest = hashlib.sha256(report.versions().encode())
+    if method in PEER_FILES:
+        shared = ["readers.py", "problem.py", "schedule.py"]
+        files = [PEERS / PEER_FILES[method], *(ENGINE / name for name in shared)]
+        files += sorted((ENGINE / "checker").glob("*.py"))
+    else:
+        files = sorted(ENGINE.rglob("*.py"))
+    for path in files:
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
+def sample(data: Path) -> list[Path]:
+    """Three instances, evenly spread, of every family but ta01-40 and mk01-10 (measured in
+    full): the rest of the published record, at a cost a 2-core machine can measure."""
+    in_sets = {data / p for p in SETS["ta01-40"] + SETS["mk01-10"]}
+    families: dict[tuple[str, str], list[Path]] = {}
+    for kind in FORMATS:
+        for path in sorted((data / kind).glob("*.*")):
+            families.setdefault((kind, report.family(path.stem, kind)), []).append(path)
+    chosen: list[Path] = []
+    for paths in families.values():
+        if not in_sets.intersection(paths):
+            chosen += list(dict.fromkeys(paths[i * (len(paths) - 1) // 2] for i in range(3)))
+    return chosen
+
+
 def select(names: list[str], data: Path) -> list[Path]:
     found: list[Path] = []
     for name in names:
-        if name in SETS:
+        if name == "sample":
+            found += sample(data)
+        elif name in SETS:
             found += [data / p for p in SETS[name]]
         elif name in FORMATS:
             found += sorted((data / name).glob("*.*"))
@@ -100,6 +145,8 @@ def run_one(path: Path, method: str, solver: Solver, limit: float, workers: int)
         "workers": workers,
         "ub": bounds.get("ub"),
         "lb": bounds.get("lb"),
+        "code": fingerprint(method),
+        "date": report.today(),
     }
     started = time.perf_counter()
     try:
@@ -135,28 +182,57 @@ def quality(args: argparse.Namespace) -> None:
     chosen = args.methods.split(",")
     solvers = methods()
     limits = [float(t) for t in args.time_limits.split(",")]
-    rows = []
+    codes = {method: fingerprint(method) for method in chosen}
+    name_of = {path: read_instance(path).name for path in files}
+    names = set(name_of.values())
+    done = {
+        _key(row): row
+        for row in _records(args.out)
+        if row.get("method") in codes and row.get("code") == codes[row["method"]]
+        and row.get("workers") == args.workers and row.get("instance") in names
+        and row.get("time_limit") in limits
+    }  # fmt: skip
+    todo = [
+        (limit, path, method)
+        for limit in limits
+        for path in files
+        for method in chosen
+        if (name_of[path], method, limit) not in done
+    ]
+    print(f"{len(done)} runs already recorded, {len(todo)} to go", flush=True)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
     with args.out.open("a", encoding="utf-8") as out:
-        for limit in limits:
-            for path in files:
-                for method in chosen:
-                    row = run_one(path, method, solvers[method], limit, args.workers)
-                    rows.append(row)
-                    out.write(json.dumps(row) + "\n")
-                    out.flush()
-                    shown = (
-                        row["objective"] if row["feasible"] else f"not verified ({row['status']})"
-                    )
-                    print(
-                        f"{limit:g}s {row['instance']:<16} {method:<10} {shown} "
-                        f"best known {row['ub']} in {row['seconds']:.1f}s",
-                        flush=True,
-                    )
+        for limit, path, method in todo:
+            row = run_one(path, method, solvers[method], limit, args.workers)
+            done[_key(row)] = row
+            out.write(json.dumps(row) + "\n")
+            out.flush()
+            shown = row["objective"] if row["feasible"] else f"not verified ({row['status']})"
+            print(
+                f"{limit:g}s {row['instance']:<16} {method:<10} {shown} "
+                f"best known {row['ub']} in {row['seconds']:.1f}s",
+                flush=True,
+            )
+    rows = list(done.values())
+    expected = len(files) * len(chosen) * len(limits)
     table = report.quality_table(rows, chosen)
     print("\n" + table)
     if args.doc:
-        body = _header(args, f"{len(files)} instances") + "\n\n" + table
+        what = f"{len(files)} instances, {len(rows)} of {expected} runs measured"
+        dates = sorted({row["date"] for row in rows if row.get("date")})
+        body = _header(args, what, dates) + "\n\n" + table
         report.update_doc(args.doc, "Quality", body, PREAMBLE)
+
+
+def _key(row: dict[str, Any]) -> tuple[str, str, float]:
+    return row["instance"], row["method"], row["time_limit"]
+
+
+def _records(path: Path) -> list[dict[str, Any]]:
+    if not path.exists():
+        return []
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return [json.loads(line) for line in lines if line.strip()]
 
 
 def scale_run(args: argparse.Namespace) -> None:
@@ -216,13 +292,69 @@ def _scale_row(runs: list[dict[str, Any]]) -> str:
     return "| " + " | ".join(cells) + " |"
 
 
-def _header(args: argparse.Namespace, what: str) -> str:
+def _header(args: argparse.Namespace, what: str, dates: list[str] | None = None) -> str:
     label = f"**{args.label}** — " if args.label else ""
+    when = " to ".join(dict.fromkeys([dates[0], dates[-1]])) if dates else report.today()
     command = "`.venv/bin/python benchmarks/schedule.py " + shlex.join(sys.argv[1:]) + "`"
-    return (
-        f"{label}{what}, {report.today()}. Machine: {report.machine()}.\n\n"
-        f"Command: {command}" + (f"\n\nFull run: `{args.full}`" if args.full else "")
+    return f"{label}{what}, {when}. Machine: {report.machine()}.\n\nCommand: {command}" + (
+        f"\n\nFull run: `{args.full}`" if args.full else ""
     )
+
+
+def _first_once(problem: Problem, args: argparse.Namespace) -> tuple[float, float, int, bool]:
+    from plantops.scheduling.solver import solve
+
+    events: list[float] = []
+    started = time.perf_counter()
+    schedule = solve(
+        problem, time_limit=args.time_limit, workers=args.workers,
+        on_progress=lambda p: events.append(time.perf_counter() - started),
+    )  # fmt: skip
+    returned = time.perf_counter() - started
+    verified = bool(schedule.assignments) and not check(problem, schedule)
+    return min(events, default=returned), returned, schedule.objective or 0, verified
+
+
+def first(args: argparse.Namespace) -> None:
+    """Wall-clock seconds from the call of solve() to its first schedule (progress event) and
+    to a returned, verified schedule under a short time limit; medians over --repeat runs."""
+    table = [
+        "| instance | jobs x machines | first schedule s | returned s | objective | verified |",
+        "| --- | --- |" + " ---: |" * 4,
+    ]
+    rows = []
+    for path in select(args.select, args.data):
+        instance = read_instance(path)
+        runs = [_first_once(instance.problem, args) for _ in range(args.repeat)]
+        jobs = len(instance.problem.jobs)
+        machines = len(instance.problem.resources)
+        row = {
+            "instance": instance.name,
+            "size": f"{jobs} x {machines}",
+            "first_seconds": statistics.median(r[0] for r in runs),
+            "returned_seconds": statistics.median(r[1] for r in runs),
+            "objective": statistics.median(r[2] for r in runs),
+            "verified": sum(r[3] for r in runs),
+            "runs": len(runs),
+            "time_limit": args.time_limit,
+            "workers": args.workers,
+            "code": fingerprint("plantops"),
+            "date": report.today(),
+        }
+        rows.append(row)
+        print(json.dumps(row), flush=True)
+        table.append(
+            f"| {row['instance']} | {row['size']} | {row['first_seconds']:.2f} "
+            f"| {row['returned_seconds']:.2f} | {row['objective']:.0f} "
+            f"| {row['verified']}/{row['runs']} |"
+        )
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    with args.out.open("a", encoding="utf-8") as out:
+        out.writelines(json.dumps(row) + "\n" for row in rows)
+    print("\n" + "\n".join(table))
+    if args.doc:
+        body = _header(args, f"{len(rows)} instances") + "\n\n" + "\n".join(table)
+        report.update_doc(args.doc, "First schedule", body, PREAMBLE)
 
 
 def main() -> None:
@@ -242,18 +374,21 @@ def main() -> None:
     s.add_argument("--repeat", type=int, default=3, help="runs per size (medians)")
     s.add_argument("--seed", type=int, default=0, help="of the random instance")
     s.add_argument("--methods", default="plantops", help="plantops and/or cpsat")
-    for p in (q, s):
+    f = commands.add_parser("first", help="time to the first schedule (100x20 instances)")
+    f.add_argument("select", nargs="*", default=["ta71-80"])
+    f.add_argument("--time-limit", type=float, default=0.5, help="of each solve")
+    f.add_argument("--repeat", type=int, default=3, help="runs per instance (medians)")
+    f.add_argument("--data", type=Path, default=DATA)
+    for p, name in ((q, "quality"), (s, "scale"), (f, "first")):
         p.add_argument("--workers", type=int, default=2)
-        p.add_argument("--out", type=Path, default=OUT, help="raw results, appended")
+        out = RESULTS / f"schedule-{name}.jsonl"
+        p.add_argument("--out", type=Path, default=out, help="raw results, appended")
         p.add_argument("--doc", default=str(DOC), help="'' to leave the docs alone")
         p.add_argument("--label", default="", help="e.g. 'Smoke run': shown with the table")
         p.add_argument("--full", default="", help="the command of the full run, for the docs")
     args = parser.parse_args()
     args.doc = Path(args.doc) if args.doc else None
-    if args.command == "quality":
-        quality(args)
-    else:
-        scale_run(args)
+    {"quality": quality, "scale": scale_run, "first": first}[args.command](args)
 
 
 if __name__ == "__main__":

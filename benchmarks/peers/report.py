@@ -90,12 +90,17 @@ def machine() -> str:
         fields = {}
     cores = int(fields.get("Core(s) per socket", 0) or 0) * int(fields.get("Socket(s)", 1) or 1)
     memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
-    versions = ", ".join(f"{p} {_version(p)}" for p in ("ortools", "pyjobshop"))
     return (
         f"{fields.get('Model name', platform.processor() or 'unknown CPU')}, "
         f"{cores or os.cpu_count()} cores ({os.cpu_count()} logical CPUs), {memory:.0f} GiB, "
-        f"{platform.system()} {platform.release()}, Python {platform.python_version()}, {versions}"
+        f"{platform.system()} {platform.release()}, {versions()}"
     )
+
+
+def versions() -> str:
+    """Python and the solvers: part of what a measured result depends on."""
+    solvers = ", ".join(f"{p} {_version(p)}" for p in ("ortools", "pyjobshop"))
+    return f"Python {platform.python_version()}, {solvers}"
 
 
 def _version(package: str) -> str:

@@ -30,7 +30,6 @@ class Scope:
     free: set[int] | None = None  # None: every operation
     frozen: set[int] = field(default_factory=set)
     floor: Time = 0
-    loose: set[int] = field(default_factory=set)  # floating ops not bound to their successor
 
 
 @dataclass

@@ -26,7 +26,7 @@ def add_chains(md: Model) -> None:
         for o in seq:
             if md.kind[o] == FREE:
                 continue
-            if prev >= 0 and FLOAT in (md.kind[prev], md.kind[o]) and prev not in md.scope.loose:
+            if prev >= 0 and FLOAT in (md.kind[prev], md.kind[o]):
                 done = md.end[prev] if md.idx.capacity[r] == 1 else md.start[prev]
                 require(md.m, md.start[o] >= done)
             prev = o
