@@ -295,7 +295,8 @@ def _scale_row(runs: list[dict[str, Any]]) -> str:
 def _header(args: argparse.Namespace, what: str, dates: list[str] | None = None) -> str:
     label = f"**{args.label}** — " if args.label else ""
     when = " to ".join(dict.fromkeys([dates[0], dates[-1]])) if dates else report.today()
-    command = "`.venv/bin/python benchmarks/schedule.py " + shlex.join(sys.argv[1:]) + "`"
+    shown = [a for a, b in zip(sys.argv[1:], ["", *sys.argv[1:]], strict=True) if _shown(a, b)]
+    command = "`.venv/bin/python benchmarks/schedule.py " + shlex.join(shown) + "`"
     return f"{label}{what}, {when}. Machine: {report.machine()}.\n\nCommand: {command}" + (
         f"\n\nFull run: `{args.full}`" if args.full else ""
     )
@@ -313,6 +314,11 @@ def _first_once(problem: Problem, args: argparse.Namespace) -> tuple[float, floa
     returned = time.perf_counter() - started
     verified = bool(schedule.assignments) and not check(problem, schedule)
     return min(events, default=returned), returned, schedule.objective or 0, verified
+
+
+def _shown(arg: str, before: str) -> bool:
+    """Arguments worth showing in the docs: where the results went is not."""
+    return arg not in ("--out", "--doc") and before not in ("--out", "--doc")
 
 
 def first(args: argparse.Namespace) -> None:
