@@ -33,6 +33,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -295,7 +296,7 @@ def _scale_row(runs: list[dict[str, Any]]) -> str:
 def _header(args: argparse.Namespace, what: str, dates: list[str] | None = None) -> str:
     label = f"**{args.label}** — " if args.label else ""
     when = " to ".join(dict.fromkeys([dates[0], dates[-1]])) if dates else report.today()
-    shown = [a for a, b in zip(sys.argv[1:], ["", *sys.argv[1:]], strict=True) if _shown(a, b)]
+    shown = [arg for before, arg in pairwise(["", *sys.argv[1:]]) if _shown(arg, before)]
     command = "`.venv/bin/python benchmarks/schedule.py " + shlex.join(shown) + "`"
     return f"{label}{what}, {when}. Machine: {report.machine()}.\n\nCommand: {command}" + (
         f"\n\nFull run: `{args.full}`" if args.full else ""
