@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from plantops.api.app import create_app
 from plantops.storage.engine import make_engine, make_session_factory
 from plantops.storage.migrate import upgrade
+from tests.accounts import admin_token
 from tests.postgres import DatabasePool, migrated_template, postgres_server
 
 BACKENDS = ["sqlite", "postgresql"]
@@ -108,10 +109,19 @@ def server() -> Iterator[tuple[object, str]]:
 
 
 @pytest.fixture
-def api(server: tuple[object, str], engine: Engine) -> Iterator[httpx.Client]:
-    """An HTTP client for /api/v1 on a server bound to this test's database."""
+def bound(server: tuple[object, str], engine: Engine) -> tuple[sessionmaker[Session], str]:
+    """The session server bound to this test's database: its sessions and base URL."""
     app, base = server
+    factory = make_session_factory(engine)
     app.state.engine = engine  # type: ignore[attr-defined]
-    app.state.sessions = make_session_factory(engine)  # type: ignore[attr-defined]
-    with httpx.Client(base_url=f"{base}/api/v1", timeout=30) as client:
+    app.state.sessions = factory  # type: ignore[attr-defined]
+    return factory, base
+
+
+@pytest.fixture
+def api(bound: tuple[sessionmaker[Session], str]) -> Iterator[httpx.Client]:
+    """An HTTP client for /api/v1, signed in as an administrator granted every site."""
+    factory, base = bound
+    headers = {"Authorization": f"Bearer {admin_token(factory)}"}
+    with httpx.Client(base_url=f"{base}/api/v1", timeout=30, headers=headers) as client:
         yield client

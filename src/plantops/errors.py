@@ -35,6 +35,7 @@ class DomainError(Exception):
     def __init__(self, detail: str) -> None:
         super().__init__(detail)
         self.detail = detail
+        self.headers: dict[str, str] = {}
 
 
 class NotFound(DomainError):
@@ -54,6 +55,24 @@ class InvalidTransition(Conflict):
 class Forbidden(DomainError):
     status = 403
     title = "Forbidden"
+
+
+class Unauthenticated(DomainError):
+    status = 401
+    title = "Not signed in"
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(detail)
+        self.headers = {"WWW-Authenticate": 'Bearer realm="plantops"'}
+
+
+class TooManyAttempts(DomainError):
+    status = 429
+    title = "Too many attempts"
+
+    def __init__(self, detail: str, retry_after: int) -> None:
+        super().__init__(detail)
+        self.headers = {"Retry-After": str(retry_after)}
 
 
 class PreconditionRequired(DomainError):

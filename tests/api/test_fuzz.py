@@ -18,9 +18,11 @@ import pytest
 from hypothesis import HealthCheck, settings
 from sqlalchemy import DateTime, Time
 
+from plantops.access.logins import COOKIE, sign_in
 from plantops.api.app import create_app
 from plantops.catalog import RESOURCES
-from plantops.storage.engine import make_engine, make_session_factory
+from plantops.storage.engine import make_engine, make_session_factory, unit_of_work
+from tests.accounts import PASSWORD, add_user
 from tests.api.builder import Plant
 
 # A test dependency (DESIGN.md, Stack): where it is missing, a reported skip, not an error.
@@ -57,26 +59,33 @@ def local_time_fields() -> Iterator[tuple[str, str]]:
 @pytest.fixture(scope="module")
 def live(
     server: tuple[Any, str], sqlite_template: Path, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[str]:
+) -> Iterator[tuple[str, dict[str, str]]]:
     """The session's server, bound for this module to one SQLite database holding a record of
-    every resource (ids 1, 2... exist, so generated ids sometimes hit one)."""
+    every resource (ids 1, 2... exist, so generated ids sometimes hit one), and the headers
+    of a signed-in administrator."""
     app, base = server
     path = tmp_path_factory.mktemp("fuzz") / "plantops.db"
     shutil.copy(sqlite_template, path)
     engine = make_engine(f"sqlite:///{path}")
     app.state.engine, app.state.sessions = engine, make_session_factory(engine)
-    with httpx.Client(base_url=f"{base}/api/v1", timeout=30) as client:
+    add_user(app.state.sessions, "admin", "admin", everywhere=True)
+    with unit_of_work(app.state.sessions) as session:
+        signed = sign_in(session, "admin", PASSWORD, "fuzz")
+        assert signed is not None
+    # A web session, not a token: the fuzzer revokes tokens it finds (DELETE /me/tokens/1).
+    headers = {"Cookie": f"{COOKIE}={signed.secret}", "X-CSRF-Token": signed.csrf_token}
+    with httpx.Client(base_url=f"{base}/api/v1", timeout=30, headers=headers) as client:
         plant = Plant(client)
         for spec in RESOURCES:
             plant.create(spec.name, full=True)
-    yield base
+    yield base, headers
     engine.dispose()
 
 
 @pytest.fixture(scope="module")
-def served_document(live: str) -> dict[str, Any]:
+def served_document(live: tuple[str, dict[str, str]]) -> dict[str, Any]:
     """The OpenAPI document as the server serves it."""
-    response = httpx.get(f"{live}/api/openapi.json", timeout=30)
+    response = httpx.get(f"{live[0]}/api/openapi.json", timeout=30)
     assert response.status_code == 200
     return dict(response.json())
 
@@ -96,13 +105,14 @@ def test_the_document_fuzzed_is_the_one_served(served_document: dict[str, Any]) 
 
 @schema.parametrize()
 @settings(deadline=None, suppress_health_check=list(HealthCheck))
-def test_openapi(case: schemathesis.Case, live: str) -> None:
+def test_openapi(case: schemathesis.Case, live: tuple[str, dict[str, str]]) -> None:
     # A file in the body (a YAML or spreadsheet plant file) is "a string" to the document: an
     # "invalid" one generated from it is any text, maybe a valid file. Its content is checked by
     # the importer's own tests; only JSON bodies must be refused when the schema refuses them.
     files = case.media_type not in (None, "application/json")
     skip = [negative_data_rejection] if files else []
-    case.call_and_validate(base_url=live, timeout=30, excluded_checks=skip)
+    base, headers = live
+    case.call_and_validate(base_url=base, timeout=30, headers=headers, excluded_checks=skip)
 
 
 def test_local_times_are_documented_as_local(served_document: dict[str, Any]) -> None:

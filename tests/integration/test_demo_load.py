@@ -9,12 +9,12 @@ import pytest
 from sqlalchemy import Engine
 from typer.testing import CliRunner
 
+from plantops.access.caller import SYSTEM
 from plantops.catalog import BY_NAME, RESOURCES
 from plantops.cli.main import app
 from plantops.config import settings
 from plantops.demo import build_plant
 from plantops.demo.loader import PlantNotEmpty, load_demo, load_demo_if_empty
-from plantops.resources.scope import EVERYWHERE
 from plantops.resources.service import ListQuery, list_records
 from plantops.storage.engine import make_session_factory, unit_of_work
 
@@ -36,14 +36,14 @@ def test_the_demo_loads_into_an_empty_database_with_every_record(engine: Engine)
     document = build_plant()
     with unit_of_work(make_session_factory(engine)) as session:
         for spec in RESOURCES:
-            total = list_records(session, spec, EVERYWHERE, ListQuery(limit=1)).total
+            total = list_records(session, spec, SYSTEM, ListQuery(limit=1)).total
             assert total == len(document[spec.name]), spec.name
         # nested rows came along: the first BOM, line by line
-        bom = list_records(session, BY_NAME["boms"], EVERYWHERE, ListQuery(limit=1)).items[0]
+        bom = list_records(session, BY_NAME["boms"], SYSTEM, ListQuery(limit=1)).items[0]
         assert [float(line.quantity_per) for line in bom.lines] == [
             line["quantity_per"] for line in document["boms"][0]["lines"]
         ]
-        routings = list_records(session, BY_NAME["routings"], EVERYWHERE, ListQuery(limit=10**6))
+        routings = list_records(session, BY_NAME["routings"], SYSTEM, ListQuery(limit=10**6))
         alternatives = [a for r in routings.items for op in r.operations for a in op.alternatives]
     assert len(alternatives) == sum(
         len(op["alternatives"]) for r in document["routings"] for op in r["operations"]

@@ -13,13 +13,15 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session, sessionmaker
 from typer.testing import CliRunner
 
+from plantops.access.caller import SYSTEM, Caller
+from plantops.access.roles import Role
+from plantops.access.scope import Scope
 from plantops.cli.main import app
 from plantops.config import settings
 from plantops.errors import FieldError, ValidationFailed
 from plantops.integration.document import BY_NAME
 from plantops.integration.files import FORMATS, read_plant, write_plant
 from plantops.integration.service import export_plant, import_file, import_plant
-from plantops.resources.scope import EVERYWHERE, Scope
 from plantops.storage.engine import unit_of_work
 
 _PLANT: dict[str, Any] = {
@@ -102,15 +104,15 @@ def plant() -> dict[str, Any]:
 
 
 def _import(
-    sessions: sessionmaker[Session], document: Any, scope: Scope = EVERYWHERE
+    sessions: sessionmaker[Session], document: Any, caller: Caller = SYSTEM
 ) -> dict[str, int]:
     with unit_of_work(sessions) as session:
-        return import_plant(session, scope, document)
+        return import_plant(session, caller, document)
 
 
 def _export(sessions: sessionmaker[Session], **options: Any) -> dict[str, Any]:
     with unit_of_work(sessions) as session:
-        return export_plant(session, EVERYWHERE, **options)
+        return export_plant(session, SYSTEM, **options)
 
 
 def _problems(sessions: sessionmaker[Session], document: Any) -> set[tuple[Any, ...]]:
@@ -146,14 +148,14 @@ def test_round_trip_gives_the_same_plant_and_the_same_bytes(
 ) -> None:
     """Export, import the files into an empty database, export again: identical files."""
     with sessions() as session:  # rolled back: the database is empty again afterwards
-        counts = import_plant(session, EVERYWHERE, plant())
-        first = export_plant(session, EVERYWHERE)
+        counts = import_plant(session, SYSTEM, plant())
+        first = export_plant(session, SYSTEM)
         session.rollback()
     assert counts["routings.operations.alternatives"] == 3 and counts["boms.lines"] == 3
     written = write_plant(first, tmp_path / "first", kind)
     with unit_of_work(sessions) as session:
         import_file(
-            session, EVERYWHERE, read_plant(written[0] if kind != "csv" else tmp_path / "first")
+            session, SYSTEM, read_plant(written[0] if kind != "csv" else tmp_path / "first")
         )
     second = _export(sessions)
     assert second == first
@@ -177,12 +179,12 @@ def test_xlsx_round_trip_keeps_values_a_spreadsheet_could_mistake(
     alternative = document["routings"][0]["operations"][0]["alternatives"][0]
     alternative["run_seconds_per_unit"] = 0.1 + 0.2  # 0.30000000000000004, a float column
     with sessions() as session:  # rolled back: the database is empty again afterwards
-        import_plant(session, EVERYWHERE, document)
-        first = export_plant(session, EVERYWHERE)
+        import_plant(session, SYSTEM, document)
+        first = export_plant(session, SYSTEM)
         session.rollback()
     written = write_plant(first, tmp_path / "first", "xlsx")
     with unit_of_work(sessions) as session:
-        import_file(session, EVERYWHERE, read_plant(written[0]))
+        import_file(session, SYSTEM, read_plant(written[0]))
     second = _export(sessions)
     assert second == first
     assert (
@@ -301,7 +303,7 @@ def test_existing_records_are_conflicts_and_references_to_them_resolve(
 
 def test_a_scoped_user_cannot_create_sites(sessions: sessionmaker[Session]) -> None:
     with pytest.raises(ValidationFailed) as failed:
-        _import(sessions, plant(), Scope(frozenset({1})))
+        _import(sessions, plant(), Caller(7, "planner", Role.director, Scope(frozenset({1}))))
     problems = {(e.source, e.row) for e in failed.value.errors}
     assert {("regions", 1), ("sites", 1), ("sites", 2)} <= problems
 
@@ -330,7 +332,7 @@ def test_tabular_problems_point_at_files_rows_and_columns(
     items = tmp_path / "items.csv"
     items.write_text(items.read_text().replace("uom", "unit", 1))
     with pytest.raises(ValidationFailed) as failed, unit_of_work(sessions) as session:
-        import_file(session, EVERYWHERE, read_plant(tmp_path))
+        import_file(session, SYSTEM, read_plant(tmp_path))
     found = {(e.source, e.row, e.location) for e in failed.value.errors}
     assert {
         ("items.csv", None, ("unit",)),
@@ -343,8 +345,8 @@ def test_tabular_problems_point_at_files_rows_and_columns(
 def plant_exported(sessions: sessionmaker[Session]) -> dict[str, Any]:
     """The sample as exported (defaults filled in), leaving the database empty."""
     with sessions() as session:
-        import_plant(session, EVERYWHERE, plant())
-        document = export_plant(session, EVERYWHERE)
+        import_plant(session, SYSTEM, plant())
+        document = export_plant(session, SYSTEM)
         session.rollback()
     return document
 

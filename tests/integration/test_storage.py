@@ -96,6 +96,7 @@ def test_t5_two_editors_of_one_version_never_overwrite_silently(
     """Two clients change the same record from the same version at the same moment, over their
     own connections: one wins, the other gets 412 with the winner's version; 10 rounds."""
     base = f"{server[1]}/api/v1"
+    signed = {"Authorization": api.headers["Authorization"]}
     record = Plant(api).create("routings")
     url = f"/routings/{record['id']}"
     for version in range(1, 11):
@@ -108,7 +109,7 @@ def test_t5_two_editors_of_one_version_never_overwrite_silently(
             start: threading.Barrier = start,
             answers: dict[str, httpx.Response] = answers,
         ) -> None:
-            with httpx.Client(base_url=base, timeout=60) as client:
+            with httpx.Client(base_url=base, timeout=60, headers=signed) as client:
                 start.wait()
                 body = {"code": f"{name}-{version}"}
                 answers[name] = client.patch(url, json=body, headers=if_match(version))
@@ -139,7 +140,8 @@ def test_t5_the_writer_that_loses_the_race_gets_the_winners_version(
     other: dict[str, httpx.Response] = {}
 
     def compete() -> None:
-        other["answer"] = httpx.patch(url, json={"name": "other"}, headers=if_match(1), timeout=60)
+        signed = if_match(1) | {"Authorization": api.headers["Authorization"]}
+        other["answer"] = httpx.patch(url, json={"name": "other"}, headers=signed, timeout=60)
 
     competitor = threading.Thread(target=compete)
 

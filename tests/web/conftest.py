@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 from sqlalchemy import Engine
 
 from plantops.storage.engine import make_session_factory
+from tests.accounts import PASSWORD, add_user
 
 
 def bind(server: tuple[object, str], engine: Engine) -> str:
@@ -30,6 +33,23 @@ def base_url(server: tuple[object, str], engine: Engine) -> str:
 def sqlite_base_url(server: tuple[object, str], sqlite_engine: Engine) -> str:
     """The same on SQLite only: for the browser test, which needs no second backend."""
     return bind(server, sqlite_engine)
+
+
+@contextmanager
+def signed_in(
+    base: str, engine: Engine, username: str = "admin", **grants: Any
+) -> Iterator[httpx.Client]:
+    """A client that signed in through the form, as a browser does (admin: every site)."""
+    if grants:
+        add_user(make_session_factory(engine), username, grants.pop("role"), **grants)
+    else:
+        add_user(make_session_factory(engine), username, "admin", everywhere=True)
+    with httpx.Client(base_url=base, timeout=30) as client:
+        client.get("/login")
+        form = {"username": username, "password": PASSWORD, "csrf": client.cookies["plantops_form"]}
+        answer = client.post("/login", data=form)
+        assert answer.status_code == 303 and answer.headers["location"] == "/", answer.text
+        yield client
 
 
 CHROMIUM = Path("/usr/bin/chromium")  # Debian's: never a downloaded browser build

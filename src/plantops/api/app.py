@@ -4,19 +4,20 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 
-from fastapi import APIRouter, FastAPI, Request, Response
+from fastapi import APIRouter, Depends, FastAPI, Request, Response
 from fastapi_offline import FastAPIOffline
 from sqlalchemy import Engine
 
 import plantops
-from plantops.api import problems
+from plantops.api import audit, me, problems, users
+from plantops.api.auth import authenticate
 from plantops.api.availability import router as availability_router
 from plantops.api.records import record_router
 from plantops.api.transfer import router as transfer_router
 from plantops.catalog import RESOURCES
 from plantops.config import settings
 from plantops.storage.engine import make_engine, make_session_factory
-from plantops.web import home
+from plantops.web import home, signin
 
 
 def create_app(engine: Engine | None = None) -> FastAPI:
@@ -46,9 +47,14 @@ def create_app(engine: Engine | None = None) -> FastAPI:
             )
         return await call_next(request)
 
-    api = APIRouter(prefix="/api/v1")
+    public = APIRouter(prefix="/api/v1")
+    api = APIRouter(
+        prefix="/api/v1",
+        dependencies=[Depends(authenticate)],
+        responses=problems.problem_responses(401, 403),
+    )
 
-    @api.get("/health", tags=["system"], summary="Liveness and database check")
+    @public.get("/health", tags=["system"], summary="Liveness and database check (no sign-in)")
     def health(request: Request) -> dict[str, str]:
         with request.app.state.engine.connect() as connection:
             connection.exec_driver_sql("SELECT 1")
@@ -58,6 +64,11 @@ def create_app(engine: Engine | None = None) -> FastAPI:
         api.include_router(record_router(spec))
     api.include_router(availability_router)
     api.include_router(transfer_router)
+    api.include_router(audit.router)
+    api.include_router(me.router)
+    api.include_router(users.router)
+    app.include_router(public)
     app.include_router(api)
     app.include_router(home.router)
+    app.include_router(signin.router)
     return app

@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query, Request
 from pydantic import AwareDatetime, BaseModel
 
-from plantops.api.records import caller_scope, sessions
+from plantops.api.auth import caller, sessions
 from plantops.masterdata.availability import MAX_WINDOW, work_center_availability
 from plantops.storage.engine import unit_of_work
 
@@ -46,7 +46,7 @@ def get_availability(
     end: Annotated[AwareDatetime, Query(description=WINDOW_HELP)],
 ) -> AvailabilityOut:
     with unit_of_work(sessions(request)) as session:
-        result = work_center_availability(session, caller_scope(request), ident, start, end)
+        result = work_center_availability(session, caller(request), ident, start, end)
     return AvailabilityOut(
         work_center_id=result.work_center_id,
         start=result.start,

@@ -101,7 +101,7 @@ def field_errors(errors: list[FieldError]) -> list[dict[str, Any]]:
 def _domain(_request: Request, error: Exception) -> JSONResponse:
     assert isinstance(error, DomainError)
     extra: dict[str, Any] = {}
-    headers: dict[str, str] = {}
+    headers: dict[str, str] = dict(error.headers)
     if isinstance(error, ValidationFailed):
         extra["errors"] = field_errors(error.errors)
     if isinstance(error, StaleVersion) and error.current_version >= 0:

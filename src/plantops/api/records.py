@@ -8,14 +8,16 @@ from fastapi import APIRouter, Depends, Header, Query, Request, Response
 from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel, ConfigDict, Field, create_model, field_validator
 from pydantic import ValidationError as PydanticError
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session
 
+from plantops.access import audit
+from plantops.api.audit import AuditEntryOut, entry
+from plantops.api.auth import caller, sessions
 from plantops.api.problems import problem_responses
 from plantops.catalog import PARENTS
 from plantops.config import settings
 from plantops.errors import PreconditionRequired, StaleVersion, ValidationFailed
 from plantops.resources import service
-from plantops.resources.scope import EVERYWHERE, Scope
 from plantops.resources.spec import ResourceSpec
 from plantops.storage.engine import unit_of_work
 
@@ -88,14 +90,6 @@ def strict_body(model: type[BaseModel]) -> Callable[[Request], Awaitable[Any]]:
     return parse
 
 
-def sessions(request: Request) -> sessionmaker[Session]:
-    return request.app.state.sessions  # type: ignore[no-any-return]
-
-
-def caller_scope(_request: Request) -> Scope:
-    return EVERYWHERE  # access control narrows this per user
-
-
 def write(
     request: Request,
     spec: ResourceSpec,
@@ -113,7 +107,7 @@ def write(
         if stale.current_version >= 0:
             raise
     with unit_of_work(sessions(request)) as session:
-        raise service.stale_version(session, spec, caller_scope(request), ident, version)
+        raise service.stale_version(session, spec, caller(request), ident, version)
 
 
 def record_router(spec: ResourceSpec) -> APIRouter:
@@ -143,7 +137,7 @@ def record_router(spec: ResourceSpec) -> APIRouter:
             offset=base.offset,
         )
         with unit_of_work(sessions(request)) as session:
-            page = service.list_records(session, spec, caller_scope(request), query)
+            page = service.list_records(session, spec, caller(request), query)
             items = [Read.model_validate(r) for r in page.items]
         return Page(items=items, total=page.total, limit=page.limit, offset=page.offset)
 
@@ -161,7 +155,7 @@ def record_router(spec: ResourceSpec) -> APIRouter:
         response: Response,
     ) -> Any:
         with unit_of_work(sessions(request)) as session:
-            record = service.create_record(session, spec, caller_scope(request), data)
+            record = service.create_record(session, spec, caller(request), data)
             out = render(record, response)
         response.headers["Location"] = f"{request.url.path}/{record.id}"
         return out
@@ -173,7 +167,18 @@ def record_router(spec: ResourceSpec) -> APIRouter:
         request: Request, ident: Annotated[int, Field(ge=1, le=2**62)], response: Response
     ) -> Any:
         with unit_of_work(sessions(request)) as session:
-            return render(service.get_record(session, spec, caller_scope(request), ident), response)
+            return render(service.get_record(session, spec, caller(request), ident), response)
+
+    @router.get(
+        "/{ident}/history",
+        response_model=list[AuditEntryOut],
+        summary=f"Changes to {a_label}, oldest first",
+        responses=problem_responses(404),
+    )
+    def get_history(request: Request, ident: Annotated[int, Field(ge=1, le=2**62)]) -> Any:
+        with unit_of_work(sessions(request)) as session:
+            service.get_record(session, spec, caller(request), ident)  # 404 when out of scope
+            return [entry(r) for r in audit.history(session, spec.name, ident)]
 
     @router.patch(
         "/{ident}",
@@ -190,10 +195,10 @@ def record_router(spec: ResourceSpec) -> APIRouter:
         if_match: Annotated[str | None, Header(description=IF_MATCH_HELP)] = None,
     ) -> Any:
         version = expected_version(if_match)
-        scope = caller_scope(request)
+        who = caller(request)
 
         def change(session: Session) -> Any:
-            record = service.update_record(session, spec, scope, ident, version, data)
+            record = service.update_record(session, spec, who, ident, version, data)
             return render(record, response)
 
         return write(request, spec, ident, version, change)
@@ -210,10 +215,10 @@ def record_router(spec: ResourceSpec) -> APIRouter:
         if_match: Annotated[str | None, Header(description=IF_MATCH_HELP)] = None,
     ) -> Response:
         version = expected_version(if_match)
-        scope = caller_scope(request)
+        who = caller(request)
 
         def remove(session: Session) -> None:
-            service.delete_record(session, spec, scope, ident, version, PARENTS)
+            service.delete_record(session, spec, who, ident, version, PARENTS)
 
         write(request, spec, ident, version, remove)
         return Response(status_code=204)

@@ -8,8 +8,8 @@ from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
+from plantops.api.auth import caller, sessions
 from plantops.api.problems import problem_responses
-from plantops.api.records import caller_scope, sessions
 from plantops.errors import FieldError, ValidationFailed
 from plantops.integration.files import MEDIA_TYPES, PlantFile, dump_plant, read_plant_bytes
 from plantops.integration.service import export_plant, import_file
@@ -71,7 +71,7 @@ async def _received(request: Request) -> PlantFile:
 
 def _import(request: Request, plant: PlantFile) -> dict[str, int]:
     with unit_of_work(sessions(request)) as session:
-        return import_file(session, caller_scope(request), plant)
+        return import_file(session, caller(request), plant)
 
 
 @router.post(
@@ -111,7 +111,7 @@ def export(
     ] = None,
 ) -> Response:
     with unit_of_work(sessions(request)) as session:
-        document = export_plant(session, caller_scope(request), site)
+        document = export_plant(session, caller(request), site)
     headers = {"Content-Disposition": f'attachment; filename="plant.{file_format}"'}
     return Response(
         dump_plant(document, file_format), media_type=MEDIA_TYPES[file_format], headers=headers

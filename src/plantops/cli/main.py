@@ -1,14 +1,16 @@
-"""`plantops db upgrade | demo | import | export | serve`."""
+"""`plantops db upgrade | demo | import | export | serve | user | audit`."""
 
 from __future__ import annotations
 
 import typer
 from rich.console import Console
+from sqlalchemy import Engine
 
 from plantops.cli import transfer
 from plantops.cli.bench import bench
 from plantops.cli.demo import demo
 from plantops.cli.errors import user_errors
+from plantops.cli.users import audit_app, user
 from plantops.config import settings
 from plantops.demo.loader import load_demo_if_empty
 from plantops.storage.engine import make_engine
@@ -18,6 +20,8 @@ app = typer.Typer(no_args_is_help=True, add_completion=False, help="PlantOps pro
 db = typer.Typer(no_args_is_help=True, help="Database schema")
 app.add_typer(db, name="db")
 app.add_typer(bench, name="bench")
+app.add_typer(user, name="user")
+app.add_typer(audit_app, name="audit")
 app.command("demo")(demo)
 app.command("import")(transfer.import_command)
 app.command("export")(transfer.export_command)
@@ -48,12 +52,28 @@ def serve(
         with user_errors():
             upgrade(engine)
             loaded = load_demo_if_empty(engine)
+            password = first_admin(engine)
         if loaded:
             console.print("the database was empty: loaded the demo plant (see plantops demo)")
         else:
             console.print("the database holds sites already: the demo plant was not loaded")
+        if password:
+            console.print(
+                f"first start: sign in as [bold]admin[/] with password [bold]{password}[/] "
+                "(shown once; change it with `plantops user set-password admin`)"
+            )
     console.print(f"PlantOps on http://{host or settings().host}:{port or settings().port}")
     uvicorn.run(create_app(engine), host=host or settings().host, port=port or settings().port)
+
+
+def first_admin(engine: Engine) -> str | None:
+    """An admin with a generated password when the database has no user yet."""
+    from plantops.access.caller import SYSTEM
+    from plantops.access.users import ensure_admin
+    from plantops.storage.engine import make_session_factory, unit_of_work
+
+    with unit_of_work(make_session_factory(engine)) as session:
+        return ensure_admin(session, SYSTEM)
 
 
 def main() -> None:

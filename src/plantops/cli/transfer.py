@@ -48,9 +48,9 @@ def import_command(
     ),
 ) -> None:
     """Import a whole plant file: everything or, if anything is wrong, nothing."""
+    from plantops.access.caller import SYSTEM
     from plantops.integration.files import read_plant
     from plantops.integration.service import import_file
-    from plantops.resources.scope import EVERYWHERE
     from plantops.storage.engine import make_engine, make_session_factory, unit_of_work
     from plantops.storage.migrate import upgrade
 
@@ -62,7 +62,7 @@ def import_command(
         engine = make_engine()
         upgrade(engine)  # importing into a new database file must just work, as the demo does
         with unit_of_work(make_session_factory(engine)) as session:
-            counts = import_file(session, EVERYWHERE, plant, report)
+            counts = import_file(session, SYSTEM, plant, report)
     console.print(f"imported {escape(file.name)}: {_summary(counts)}", soft_wrap=True)
 
 
@@ -74,15 +74,15 @@ def export_command(
     ),
 ) -> None:
     """Export the whole plant (or some sites) as one plant file."""
+    from plantops.access.caller import SYSTEM
     from plantops.integration.files import write_plant
     from plantops.integration.service import export_plant
-    from plantops.resources.scope import EVERYWHERE
     from plantops.storage.engine import make_engine, make_session_factory, unit_of_work
 
     with user_errors(), _progress("exporting") as report:
         sessions = make_session_factory(make_engine())
         with unit_of_work(sessions) as session:
-            document = export_plant(session, EVERYWHERE, site or None, report)
+            document = export_plant(session, SYSTEM, site or None, report)
         report(f"writing {format.value}", 0, 1)
         try:
             paths = write_plant(document, directory, format.value)

@@ -10,11 +10,11 @@ from typing import Any
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
+from plantops.access.caller import SYSTEM
 from plantops.catalog import BY_NAME
 from plantops.demo.plant import build_plant
 from plantops.errors import Conflict
 from plantops.integration.service import import_plant
-from plantops.resources.scope import EVERYWHERE
 from plantops.resources.service import ListQuery, list_records
 from plantops.storage.engine import make_session_factory, unit_of_work
 
@@ -27,7 +27,7 @@ class PlantNotEmpty(Conflict):
 
 def existing_sites(session: Session) -> tuple[int, list[str]]:
     """How many sites the database holds, and the first few codes (to name in a message)."""
-    page = list_records(session, BY_NAME["sites"], EVERYWHERE, ListQuery(sort="code", limit=3))
+    page = list_records(session, BY_NAME["sites"], SYSTEM, ListQuery(sort="code", limit=3))
     return page.total, [site.code for site in page.items]
 
 
@@ -58,7 +58,7 @@ def load_document(
     """Import a demo document in one transaction; rows written per table."""
     with unit_of_work(make_session_factory(engine)) as session:
         refuse_if_sites(session)  # again, inside the transaction that writes
-        return import_plant(session, EVERYWHERE, document, progress=progress)
+        return import_plant(session, SYSTEM, document, progress=progress)
 
 
 def load_demo(

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import Table, select
 from sqlalchemy.orm import Session
 
-from plantops.resources.scope import Scope
+from plantops.access.scope import Scope
 
 Key = tuple[str, str | None, str]  # (table, site code or None for global tables, code)
 

@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import Select, Table, select
 from sqlalchemy.orm import Session
 
+from plantops.access.scope import Scope
 from plantops.errors import ValidationFailed
 from plantops.integration.document import (
     FORMAT,
@@ -22,7 +23,6 @@ from plantops.integration.document import (
     converter,
 )
 from plantops.org.models import Site
-from plantops.resources.scope import Scope
 
 Field = tuple[str, int, Callable[[Any], Any] | None]  # document name, row position, converter
 Keyed = tuple[tuple[Any, ...], dict[str, Any]]  # (sort key, record)

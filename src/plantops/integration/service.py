@@ -12,6 +12,9 @@ from typing import Any
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from plantops.access import audit
+from plantops.access.caller import Caller
+from plantops.access.roles import Action, Domain
 from plantops.errors import Conflict, FieldError, ValidationFailed
 from plantops.integration import exporting
 from plantops.integration.document import Progress
@@ -19,7 +22,6 @@ from plantops.integration.files import Locate, PlantFile
 from plantops.integration.tabular import LAYOUTS
 from plantops.integration.validation import validate
 from plantops.integration.writing import write
-from plantops.resources.scope import Scope
 
 
 def _failed(errors: list[FieldError]) -> ValidationFailed:
@@ -28,7 +30,7 @@ def _failed(errors: list[FieldError]) -> ValidationFailed:
 
 def import_plant(
     session: Session,
-    scope: Scope,
+    caller: Caller,
     document: Any,
     *,
     progress: Progress | None = None,
@@ -39,7 +41,8 @@ def import_plant(
 
     `problems` are the reader's own findings, reported together with the validation's;
     `locate` points the validation's (section, index) locations at a tabular file's rows."""
-    plan, errors = validate(session, scope, document, progress)
+    caller.require(Domain.plant_file, Action.create, "import plant files")
+    plan, errors = validate(session, caller.scope, document, progress)
     if locate is not None:
         errors = locate(errors)
     errors = [*problems, *errors]
@@ -51,15 +54,18 @@ def import_plant(
         raise Conflict(
             f"the plant file conflicts with a record written meanwhile: {error.orig}"
         ) from None
-    return {name: written.get(name, 0) for name in LAYOUTS}
+    counts = {name: written.get(name, 0) for name in LAYOUTS}
+    # One record for the whole file (the trail does not yet hold a line per imported record).
+    audit.append(session, caller, "import", "plant_file", 0, None, None, {"rows": counts})
+    return counts
 
 
 def import_file(
-    session: Session, scope: Scope, plant: PlantFile, progress: Progress | None = None
+    session: Session, caller: Caller, plant: PlantFile, progress: Progress | None = None
 ) -> dict[str, int]:
     return import_plant(
         session,
-        scope,
+        caller,
         plant.document,
         progress=progress,
         locate=plant.locate,
@@ -69,9 +75,10 @@ def import_file(
 
 def export_plant(
     session: Session,
-    scope: Scope,
+    caller: Caller,
     site_codes: Sequence[str] | None = None,
     progress: Progress | None = None,
 ) -> dict[str, Any]:
     """Every site in scope (or the named ones) as a plant-file document."""
-    return exporting.export_plant(session, scope, site_codes, progress)
+    caller.require(Domain.plant_file, Action.read, "export plant files")
+    return exporting.export_plant(session, caller.scope, site_codes, progress)

@@ -18,6 +18,7 @@ from pydantic import ValidationError as PydanticError
 from sqlalchemy import Integer, SmallInteger
 from sqlalchemy.orm import Session
 
+from plantops.access.scope import Scope
 from plantops.errors import FieldError
 from plantops.integration.codes import Codes, code_of
 from plantops.integration.document import (
@@ -32,7 +33,6 @@ from plantops.integration.existing import Existing, Key
 from plantops.integration.rules import Rules
 from plantops.org.models import Site
 from plantops.resources.columns import unstorable
-from plantops.resources.scope import Scope
 
 Location = tuple[str | int, ...]
 _LABELS = {section.table.name: section.spec.label for section in SECTIONS}

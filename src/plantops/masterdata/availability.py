@@ -8,12 +8,12 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session
 
+from plantops.access.caller import Caller
 from plantops.errors import Conflict, ValidationFailed
 from plantops.masterdata import calendar as cal
 from plantops.masterdata import models as m
 from plantops.masterdata.service import CALENDARS, WORK_CENTERS
 from plantops.org.models import Site
-from plantops.resources.scope import Scope
 from plantops.resources.service import get_record, loader_options
 
 # A year and a leap day: enough for capacity planning, bounded work per request.
@@ -56,11 +56,11 @@ def shift_calendar(
 
 
 def work_center_availability(
-    session: Session, scope: Scope, work_center_id: int, start: datetime, end: datetime
+    session: Session, caller: Caller, work_center_id: int, start: datetime, end: datetime
 ) -> WorkCenterAvailability:
     """The working intervals of a work center in [start, end), in UTC, and their total."""
     _check_window(start, end)
-    work_center: m.WorkCenter = get_record(session, WORK_CENTERS, scope, work_center_id)
+    work_center: m.WorkCenter = get_record(session, WORK_CENTERS, caller, work_center_id)
     calendar = session.get(m.Calendar, work_center.calendar_id, options=loader_options(CALENDARS))
     site = session.get(Site, work_center.site_id)
     assert calendar is not None and site is not None  # foreign keys guarantee both

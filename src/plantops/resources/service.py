@@ -19,9 +19,14 @@ from sqlalchemy.orm.attributes import flag_modified
 from sqlalchemy.orm.exc import StaleDataError
 from sqlalchemy.orm.strategy_options import _AbstractLoad
 
+from plantops.access import audit
+from plantops.access.caller import Caller
+from plantops.access.roles import Action
+from plantops.access.scope import Scope
 from plantops.errors import (
     Conflict,
     FieldError,
+    Forbidden,
     NotFound,
     StaleVersion,
     ValidationFailed,
@@ -29,7 +34,6 @@ from plantops.errors import (
 from plantops.resources.columns import column_errors, fits, stored
 from plantops.resources.fields import Schema
 from plantops.resources.references import check_references, users_of
-from plantops.resources.scope import Scope
 from plantops.resources.spec import ChildSpec, ResourceSpec
 
 
@@ -79,10 +83,41 @@ def _in_scope(spec: ResourceSpec, scope: Scope) -> Any:
         return spec.table.c.site_id.in_(scope.site_ids)
     if spec.table.name == "site":
         return spec.table.c.id.in_(scope.site_ids)
+    if spec.table.name == "region" and scope.region_ids is not None:
+        return spec.table.c.id.in_(scope.region_ids)
     return None
 
 
-def list_records(session: Session, spec: ResourceSpec, scope: Scope, query: ListQuery) -> Page:
+def _visible(spec: ResourceSpec, scope: Scope, record: Any) -> bool:
+    site = _site_of(spec, record)
+    if site is not None:
+        return scope.allows(site)
+    if spec.table.name == "region":
+        return scope.sees_region(int(record.id))
+    return True
+
+
+def snapshot(spec: ResourceSpec, record: Any) -> dict[str, Any]:
+    """The record as the API shows it: what the audit trail keeps as old and new values."""
+    return spec.read.model_validate(record).model_dump(mode="json")
+
+
+def _audit(
+    session: Session,
+    spec: ResourceSpec,
+    caller: Caller,
+    action: str,
+    record: Any,
+    old: dict[str, Any] | None,
+    new: dict[str, Any] | None,
+) -> None:
+    site = _site_of(spec, record)
+    audit.append(session, caller, action, spec.name, int(record.id), site, old, new)
+
+
+def list_records(session: Session, spec: ResourceSpec, caller: Caller, query: ListQuery) -> Page:
+    caller.require(spec.domain, Action.read, spec.name.replace("_", " "))
+    scope = caller.scope
     table = spec.table
     conditions = [c for c in [_in_scope(spec, scope)] if c is not None]
     filters = dict(query.filters)
@@ -123,10 +158,11 @@ def list_records(session: Session, spec: ResourceSpec, scope: Scope, query: List
 
 
 def get_record(
-    session: Session, spec: ResourceSpec, scope: Scope, ident: int, *, lock: bool = False
+    session: Session, spec: ResourceSpec, caller: Caller, ident: int, *, lock: bool = False
 ) -> Any:
     """The record; `lock` holds its row until the transaction ends (PostgreSQL), so that two
     writers of the same version queue and the second one sees the first one's version."""
+    caller.require(spec.domain, Action.read, spec.name.replace("_", " "))
     record = None
     if fits(spec.table.c.id, ident):
         record = session.get(
@@ -136,8 +172,7 @@ def get_record(
             with_for_update=lock or None,
             populate_existing=lock,
         )
-    site = _site_of(spec, record) if record is not None else None
-    if record is None or (site is not None and not scope.allows(site)):
+    if record is None or not _visible(spec, caller.scope, record):
         # Out of scope answers like a missing record: no existence leak.
         raise NotFound(f"{spec.label} {ident} not found")
     return record
@@ -202,16 +237,29 @@ def _flush(session: Session, spec: ResourceSpec, record: Any) -> None:
         spec.check(session, record)
 
 
-def create_record(session: Session, spec: ResourceSpec, scope: Scope, data: Schema) -> Any:
+def _check_org(spec: ResourceSpec, caller: Caller, data: Schema) -> None:
+    """Regions and sites are created by callers granted everything: a scoped caller could
+    not see what they made. A site goes only into a region the caller sees."""
+    if spec.table.name in ("region", "site") and caller.scope.site_ids is not None:
+        region = getattr(data, "region_id", None)
+        if region is not None and not caller.scope.sees_region(region):
+            raise ValidationFailed.one(("region_id",), f"region {region} does not exist")
+
+
+def create_record(session: Session, spec: ResourceSpec, caller: Caller, data: Schema) -> Any:
+    caller.require(spec.domain, Action.create, spec.name.replace("_", " "))
+    if spec.table.name in ("region", "site") and caller.scope.site_ids is not None:
+        raise Forbidden(f"only a user granted every site may create {spec.name}")
     _check_storable(spec, data)
     site_id = getattr(data, "site_id", None)
     if site_id is not None:
-        _check_site(session, spec, scope, site_id)
+        _check_site(session, spec, caller.scope, site_id)
     _validate(session, spec, data, site_id)
     _check_code_free(session, spec, data.code, site_id, None)  # type: ignore[attr-defined]
     record = _build(spec.model, data, spec.children)
     session.add(record)
     _flush(session, spec, record)
+    _audit(session, spec, caller, "create", record, None, snapshot(spec, record))
     return record
 
 
@@ -229,23 +277,25 @@ def _check_version(spec: ResourceSpec, record: Any, expected: int) -> None:
 
 
 def stale_version(
-    session: Session, spec: ResourceSpec, scope: Scope, ident: int, expected: int
+    session: Session, spec: ResourceSpec, caller: Caller, ident: int, expected: int
 ) -> StaleVersion:
     """The answer to a write that lost a race (its flush matched no row of that version): the
     version that won, read in a new transaction. NotFound if the winner deleted the record."""
-    return _stale(spec, get_record(session, spec, scope, ident), expected)
+    return _stale(spec, get_record(session, spec, caller, ident), expected)
 
 
 def update_record(
     session: Session,
     spec: ResourceSpec,
-    scope: Scope,
+    caller: Caller,
     ident: int,
     expected_version: int,
     patch: BaseModel,
 ) -> Any:
-    record = get_record(session, spec, scope, ident, lock=True)
+    record = get_record(session, spec, caller, ident, lock=True)
+    caller.require(spec.domain, Action.update, spec.name.replace("_", " "))
     _check_version(spec, record, expected_version)
+    old = snapshot(spec, record)
     changes = patch.model_dump(exclude_unset=True)
     merged = spec.create.model_validate(record).model_dump() | changes
     try:
@@ -253,6 +303,7 @@ def update_record(
     except PydanticError as error:
         raise ValidationFailed.from_pydantic(spec.label, error) from None
     _check_storable(spec, data)
+    _check_org(spec, caller, data)
     site_id = getattr(data, "site_id", None)
     _validate(session, spec, data, site_id)
     _check_code_free(session, spec, data.code, site_id, ident)  # type: ignore[attr-defined]
@@ -262,6 +313,7 @@ def update_record(
         _assign(session, spec, record, data, name)
     flag_modified(record, "code")  # a change of lines alone is still a new version
     _flush(session, spec, record)
+    _audit(session, spec, caller, "update", record, old, snapshot(spec, record))
     return record
 
 
@@ -280,15 +332,18 @@ def _assign(session: Session, spec: ResourceSpec, record: Any, data: Schema, nam
 def delete_record(
     session: Session,
     spec: ResourceSpec,
-    scope: Scope,
+    caller: Caller,
     ident: int,
     expected_version: int,
     parents: dict[Table, tuple[Table, str]],
 ) -> None:
-    record = get_record(session, spec, scope, ident, lock=True)
+    record = get_record(session, spec, caller, ident, lock=True)
+    caller.require(spec.domain, Action.delete, spec.name.replace("_", " "))
     _check_version(spec, record, expected_version)
     uses = users_of(session, spec, ident, parents)
     if uses:
         raise Conflict(f"{spec.label} {record.code} is in use by " + "; ".join(uses))
+    old = snapshot(spec, record)
     session.delete(record)
     _flush(session, spec, None)
+    _audit(session, spec, caller, "delete", record, old, None)

@@ -10,6 +10,7 @@ from pydantic import BaseModel, create_model
 from sqlalchemy import Table
 from sqlalchemy.orm import Session
 
+from plantops.access.roles import Domain
 from plantops.resources.fields import Record, Schema
 from plantops.storage.base import Base
 
@@ -37,6 +38,7 @@ class ResourceSpec:
     children: tuple[ChildSpec, ...] = ()
     filters: tuple[str, ...] = ()  # columns a list may be filtered on (exact match)
     check: Check | None = None
+    domain: Domain = Domain.masterdata  # whose permissions apply (access.roles)
     patch: type[BaseModel] = field(init=False)
 
     def __post_init__(self) -> None:

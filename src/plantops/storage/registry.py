@@ -1,9 +1,17 @@
 """Imports every domain's models so the metadata (and Alembic) sees all tables."""
 
+from plantops.access import models as access_models
 from plantops.masterdata import models as masterdata_models
 from plantops.org import models as org_models
 from plantops.planning import models as planning_models
 from plantops.storage.base import Base
 from plantops.workforce import models as workforce_models
 
-__all__ = ["Base", "masterdata_models", "org_models", "planning_models", "workforce_models"]
+__all__ = [
+    "Base",
+    "access_models",
+    "masterdata_models",
+    "org_models",
+    "planning_models",
+    "workforce_models",
+]

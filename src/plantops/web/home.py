@@ -10,13 +10,14 @@ from html import escape
 from typing import Any
 
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
+from plantops.access.caller import Caller
 from plantops.catalog import BY_NAME
-from plantops.resources.scope import EVERYWHERE
 from plantops.resources.service import ListQuery, list_records
 from plantops.storage.engine import unit_of_work
+from plantops.web.signin import signed_in
 
 router = APIRouter()
 MOST = 100_000  # rows read per list: far above any real plant, but bounded
@@ -37,11 +38,15 @@ th, td { text-align: left; padding: 4px 10px; border-bottom: 1px solid #e6eaf0; 
 th { background: #eef2f7; font-weight: 600; }
 td.number, th.number { text-align: right; }
 code { background: #eef2f7; padding: 1px 5px; border-radius: 3px; }
+form.account { margin-left: auto; display: flex; gap: 10px; align-items: baseline; }
+form.account button { background: transparent; color: #cfe2ff; border: 1px solid #cfe2ff;
+                      border-radius: 4px; padding: 2px 10px; cursor: pointer; }
 """
 
 
-def _all(session: Session, name: str, sort: str = "code") -> list[Any]:
-    return list_records(session, BY_NAME[name], EVERYWHERE, ListQuery(sort=sort, limit=MOST)).items
+def _all(session: Session, caller: Caller, name: str, sort: str = "code") -> list[Any]:
+    query = ListQuery(sort=sort, limit=MOST)
+    return list_records(session, BY_NAME[name], caller, query).items
 
 
 def _table(centers: list[Any]) -> str:
@@ -77,15 +82,15 @@ def _site(site: Any, region: Any, areas: list[Any], centers: list[Any]) -> str:
     return "".join(parts)
 
 
-def render(session: Session) -> str:
-    regions = {r.id: r for r in _all(session, "regions")}
+def render(session: Session, caller: Caller, csrf: str) -> str:
+    regions = {r.id: r for r in _all(session, caller, "regions")}
     areas: dict[int, list[Any]] = defaultdict(list)
-    for area in _all(session, "areas", sort="id"):  # in the order the plant defined them
+    for area in _all(session, caller, "areas", sort="id"):  # in the order the plant defined them
         areas[area.site_id].append(area)
     centers: dict[int, list[Any]] = defaultdict(list)
-    for center in _all(session, "work_centers"):
+    for center in _all(session, caller, "work_centers"):
         centers[center.site_id].append(center)
-    sites = _all(session, "sites")
+    sites = _all(session, caller, "sites")
     body = "".join(
         _site(s, regions.get(s.region_id), areas[s.id], centers[s.id]) for s in sites
     ) or (
@@ -98,11 +103,20 @@ def render(session: Session) -> str:
         f"<title>PlantOps</title><style>{STYLE}</style></head><body>"
         '<header><h1>PlantOps</h1><nav><a href="/api/docs">API documentation</a> · '
         '<a href="/api/openapi.json">OpenAPI schema</a></nav>'
-        f"<span>{len(sites)} sites</span></header><main>{body}</main></body></html>"
+        f"<span>{len(sites)} sites</span>"
+        f'<form method="post" action="/logout" class="account"><span>{escape(caller.username)}'
+        f" · {escape(caller.role.value.replace('_', ' '))}</span> "
+        f'<input type="hidden" name="csrf" value="{escape(csrf)}">'
+        '<button type="submit">Sign out</button></form>'
+        f"</header><main>{body}</main></body></html>"
     )
 
 
 @router.get("/", response_class=HTMLResponse, include_in_schema=False)
-def home(request: Request) -> HTMLResponse:
+def home(request: Request) -> Response:
+    found = signed_in(request)
+    if found is None:
+        return RedirectResponse("/login", status_code=303)
+    caller, web = found
     with unit_of_work(request.app.state.sessions) as session:
-        return HTMLResponse(render(session))
+        return HTMLResponse(render(session, caller, web.csrf_token))

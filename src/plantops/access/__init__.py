@@ -1,0 +1,1 @@
+"""Who may do what where: users, roles, site scope, authentication and the audit trail."""

@@ -1,0 +1,81 @@
+"""Personal API tokens for integrations and shop-floor terminals: shown once, stored as a
+digest, with an expiry, revocable."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from plantops.access import audit
+from plantops.access.caller import Caller
+from plantops.access.credentials import TOKEN_PREFIX, digest, new_secret
+from plantops.access.models import ApiToken, User
+from plantops.access.roles import Action, Domain
+from plantops.errors import NotFound, ValidationFailed
+
+MAX_DAYS = 366
+USED_EVERY = timedelta(minutes=5)  # last_used_at is refreshed at most this often
+ENTITY = "api_tokens"
+
+
+def create(
+    session: Session, actor: Caller, user: User, name: str, days: int = 90
+) -> tuple[ApiToken, str]:
+    """A token for `user` (the actor's own, or anyone's for an admin) and its secret."""
+    if actor.user_id != user.id:
+        actor.require(Domain.users, Action.update, "other users' tokens")
+    if not 1 <= days <= MAX_DAYS:
+        raise ValidationFailed.one(("days",), f"days: between 1 and {MAX_DAYS}")
+    if not name.strip() or len(name) > 200:
+        raise ValidationFailed.one(("name",), "name: 1 to 200 characters")
+    secret = new_secret(TOKEN_PREFIX)
+    now = datetime.now(UTC)
+    token = ApiToken(
+        user_id=user.id,
+        name=name.strip(),
+        digest=digest(secret),
+        created_at=now,
+        expires_at=now + timedelta(days=days),
+    )
+    session.add(token)
+    session.flush()
+    shown = {"user": user.username, "name": token.name, "expires_at": token.expires_at.isoformat()}
+    audit.append(session, actor, "create", ENTITY, token.id, None, None, shown)
+    return token, secret
+
+
+def owned(session: Session, actor: Caller, user: User) -> list[ApiToken]:
+    if actor.user_id != user.id:
+        actor.require(Domain.users, Action.read, "other users' tokens")
+    statement = select(ApiToken).where(ApiToken.user_id == user.id).order_by(ApiToken.id)
+    return list(session.scalars(statement))
+
+
+def revoke(session: Session, actor: Caller, token_id: int) -> ApiToken:
+    token = session.get(ApiToken, token_id)
+    if token is None or (
+        token.user_id != actor.user_id and not actor.may(Domain.users, Action.update)
+    ):
+        raise NotFound(f"token {token_id} not found")
+    if token.revoked_at is None:
+        token.revoked_at = datetime.now(UTC)
+        audit.append(session, actor, "revoke", ENTITY, token.id, None, None, {"name": token.name})
+    return token
+
+
+def authenticate(session: Session, secret: str) -> User | None:
+    """The active user a live token belongs to, or None."""
+    if not secret.startswith(TOKEN_PREFIX) or len(secret) > 200:
+        return None
+    token = session.scalar(select(ApiToken).where(ApiToken.digest == digest(secret)))
+    now = datetime.now(UTC)
+    if token is None or token.revoked_at is not None or token.expires_at <= now:
+        return None
+    user = session.get(User, token.user_id)
+    if user is None or not user.active:
+        return None
+    if token.last_used_at is None or now - token.last_used_at > USED_EVERY:
+        token.last_used_at = now
+    return user
