@@ -36,9 +36,9 @@ def _peak_mib() -> float:
 
 def worker(step: str, path: Path, database: Path, kind: str) -> None:
     """One measured run, in a process of its own; prints a JSON line."""
+    from plantops.access.caller import SYSTEM
     from plantops.integration.files import read_plant, write_plant
     from plantops.integration.service import export_plant, import_file
-    from plantops.resources.scope import EVERYWHERE
     from plantops.storage.engine import make_engine, make_session_factory, unit_of_work
     from plantops.storage.migrate import upgrade
 
@@ -49,10 +49,10 @@ def worker(step: str, path: Path, database: Path, kind: str) -> None:
     start = time.perf_counter()
     if step == "import":
         with unit_of_work(sessions) as session:
-            import_file(session, EVERYWHERE, read_plant(path))
+            import_file(session, SYSTEM, read_plant(path))
     else:
         with unit_of_work(sessions) as session:
-            document = export_plant(session, EVERYWHERE)
+            document = export_plant(session, SYSTEM)
         write_plant(document, path, kind)
     print(json.dumps({"seconds": time.perf_counter() - start, "peak_mib": _peak_mib()}))
 
