@@ -114,3 +114,8 @@ class ValidationFailed(DomainError):
     @classmethod
     def one(cls, location: tuple[str | int, ...], message: str) -> ValidationFailed:
         return cls(message, [FieldError(location, message)])
+
+    @classmethod
+    def field(cls, name: str, message: str) -> ValidationFailed:
+        """One field's problem; the detail names the field ("role: ...")."""
+        return cls(f"{name}: {message}", [FieldError((name,), message)])

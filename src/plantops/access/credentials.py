@@ -26,9 +26,9 @@ def hash_password(password: str) -> str:
 
 def check_password(password: str, field: str = "password") -> None:
     if len(password) < MIN_PASSWORD:
-        raise ValidationFailed.one((field,), f"{field}: must be at least {MIN_PASSWORD} characters")
+        raise ValidationFailed.field(field, f"must be at least {MIN_PASSWORD} characters")
     if len(password) > 1024:
-        raise ValidationFailed.one((field,), f"{field}: must be at most 1024 characters")
+        raise ValidationFailed.field(field, "must be at most 1024 characters")
 
 
 def verify_password(password: str, stored: str) -> bool:

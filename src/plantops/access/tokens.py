@@ -27,9 +27,9 @@ def create(
     if actor.user_id != user.id:
         actor.require(Domain.users, Action.update, "other users' tokens")
     if not 1 <= days <= MAX_DAYS:
-        raise ValidationFailed.one(("days",), f"days: between 1 and {MAX_DAYS}")
+        raise ValidationFailed.field("days", f"between 1 and {MAX_DAYS}")
     if not name.strip() or len(name) > 200:
-        raise ValidationFailed.one(("name",), "name: 1 to 200 characters")
+        raise ValidationFailed.field("name", "1 to 200 characters")
     secret = new_secret(TOKEN_PREFIX)
     now = datetime.now(UTC)
     token = ApiToken(

@@ -16,7 +16,7 @@ from plantops.access.credentials import hash_password, new_password
 from plantops.access.models import Grant, User, WebSession
 from plantops.access.roles import Action, Domain, Role
 from plantops.access.scope import EVERYWHERE, Scope
-from plantops.errors import Conflict, NotFound, ValidationFailed
+from plantops.errors import Conflict, FieldError, NotFound, ValidationFailed
 
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
 # org sits above access: its tables are named, not imported
@@ -47,7 +47,8 @@ def find(session: Session, username: str) -> User:
 
 
 def _grants(session: Session, sites: list[str], regions: list[str]) -> list[Grant]:
-    grants, errors = [], []
+    grants: list[Grant] = []
+    errors: list[FieldError] = []
     for codes, source, key, where in (
         (sites, SITES, "site_id", "sites"),
         (regions, REGIONS, "region_id", "regions"),
@@ -55,11 +56,12 @@ def _grants(session: Session, sites: list[str], regions: list[str]) -> list[Gran
         for code in dict.fromkeys(codes):
             found = session.scalar(select(source.c.id).where(source.c.code == code))
             if found is None:
-                errors.append(f"{where}: no {where[:-1]} with code {code!r}")
+                errors.append(FieldError((where,), f"no {where[:-1]} with code {code!r}"))
             else:
                 grants.append(Grant(**{key: found}))
     if errors:
-        raise ValidationFailed.one((errors[0].split(":")[0],), "; ".join(errors))
+        first = errors[0]
+        raise ValidationFailed(f"{first.location[0]}: {first.message}", errors)
     return grants
 
 
@@ -68,7 +70,7 @@ def _role(value: str) -> Role:
         return Role(value)
     except ValueError:
         names = ", ".join(r.value for r in Role)
-        raise ValidationFailed.one(("role",), f"role: {value!r} is not one of {names}") from None
+        raise ValidationFailed.field("role", f"{value!r} is not one of {names}") from None
 
 
 def add_user(
@@ -87,16 +89,12 @@ def add_user(
     actor.require(Domain.users, Action.create, "users")
     name = username.lower()
     if not USERNAME.match(name):
-        raise ValidationFailed.one(
-            ("username",), "username: 2-64 lowercase letters, digits, '.', '_' or '-'"
-        )
+        raise ValidationFailed.field("username", "2-64 lowercase letters, digits, '.', '_' or '-'")
     if session.scalar(select(User.id).where(User.username == name)) is not None:
         raise Conflict(f"user {name!r} already exists")
     grants = _grants(session, sites or [], regions or [])
     if not grants and not everywhere:
-        raise ValidationFailed.one(
-            ("sites",), "sites: grant at least one site or region, or everywhere"
-        )
+        raise ValidationFailed.field("sites", "grant at least one site or region, or everywhere")
     generated = new_password() if password is None else None
     user = User(
         username=name,
@@ -142,7 +140,7 @@ def set_grants(
     user = find(session, username)
     grants = _grants(session, sites, regions)
     if not grants and not everywhere:
-        raise ValidationFailed.one(("sites",), "sites: grant a site or region, or everywhere")
+        raise ValidationFailed.field("sites", "grant a site or region, or everywhere")
 
     def apply() -> None:
         user.grants = [] if everywhere else grants
