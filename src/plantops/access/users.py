@@ -168,8 +168,13 @@ def set_password(session: Session, actor: Caller, username: str, password: str) 
 
 
 def list_users(session: Session, actor: Caller) -> list[tuple[User, dict[str, Any]]]:
+    """Every user for a caller granted everything; for a scoped caller, the users who work
+    only within the caller's sites (no other site's name leaks through a grant)."""
     actor.require(Domain.users, Action.read, "users")
-    users = session.scalars(select(User).order_by(User.username))
+    users = list(session.scalars(select(User).order_by(User.username)))
+    mine = actor.scope.site_ids
+    if mine is not None:
+        users = [u for u in users if (s := scope_of(session, u).site_ids) is not None and s <= mine]
     return [(u, _snapshot(u, session)) for u in users]
 
 

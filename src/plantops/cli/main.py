@@ -60,7 +60,8 @@ def serve(
         if password:
             console.print(
                 f"first start: sign in as [bold]admin[/] with password [bold]{password}[/] "
-                "(shown once; change it with `plantops user set-password admin`)"
+                "(shown once; change it with `plantops user set-password admin`)",
+                soft_wrap=True,
             )
     console.print(f"PlantOps on http://{host or settings().host}:{port or settings().port}")
     uvicorn.run(create_app(engine), host=host or settings().host, port=port or settings().port)
