@@ -398,3 +398,27 @@ def test_cli_imports_into_a_new_database_file(
         assert (tmp_path / "b" / "plant.yaml").read_bytes() == exported
     finally:
         settings.cache_clear()
+
+
+def test_an_import_leaves_one_audit_record_per_imported_record(
+    sessions: sessionmaker[Session],
+) -> None:
+    from plantops.access import audit
+    from plantops.access.models import AuditRecord
+
+    document = plant()
+    planner = Caller(7, "planner", Role.director, Scope())
+    _import(sessions, document, planner)
+    with unit_of_work(sessions) as session:
+        records = list(session.scalars(select(AuditRecord).order_by(AuditRecord.id)))
+        assert audit.verify(session).intact
+    sections = [name for name in BY_NAME if "." not in name and document.get(name)]
+    for name in sections:
+        mine = [r for r in records if r.entity == name]
+        assert len(mine) == len(document[name]), name
+    assert {(r.action, r.username, r.reason) for r in records} == {
+        ("create", "planner", "plant file import")
+    }
+    bom = next(r for r in records if r.entity == "boms")
+    lines = audit.json.loads(bom.new or "")["lines"]
+    assert len(lines) == len(document["boms"][0]["lines"]) and lines[0]["quantity_per"] == 1

@@ -12,11 +12,11 @@ from typing import Any
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from plantops.access import audit
 from plantops.access.caller import Caller
 from plantops.access.roles import Action, Domain
 from plantops.errors import Conflict, FieldError, ValidationFailed
 from plantops.integration import exporting
+from plantops.integration.auditing import audit_import
 from plantops.integration.document import Progress
 from plantops.integration.files import Locate, PlantFile
 from plantops.integration.tabular import LAYOUTS
@@ -54,10 +54,8 @@ def import_plant(
         raise Conflict(
             f"the plant file conflicts with a record written meanwhile: {error.orig}"
         ) from None
-    counts = {name: written.get(name, 0) for name in LAYOUTS}
-    # One record for the whole file (the trail does not yet hold a line per imported record).
-    audit.append(session, caller, "import", "plant_file", 0, None, None, {"rows": counts})
-    return counts
+    audit_import(session, caller, plan)
+    return {name: written.get(name, 0) for name in LAYOUTS}
 
 
 def import_file(

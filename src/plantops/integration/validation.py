@@ -70,6 +70,7 @@ class Section:
     level: Level
     records: list[dict[str, Any]] = field(default_factory=list)  # columns; refs as placeholders
     keys: list[Key] = field(default_factory=list)  # each record's own key
+    ids: list[int] = field(default_factory=list)  # each record's database id, once written
 
 
 @dataclass

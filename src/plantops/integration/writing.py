@@ -88,5 +88,6 @@ def write(session: Session, plan: Plan, progress: Progress | None = None) -> dic
         ids = _write(session, section.level, section.records, None, plan, counts, progress)
         assert ids is not None
         plan.ids.update(zip(section.keys, ids, strict=True))
+        section.ids = ids
         section.records = []  # let memory go as we go
     return counts
