@@ -242,14 +242,21 @@ def scale_run(args: argparse.Namespace) -> None:
         "| verified | peak RSS MiB | runs |",
         "|" + " --- |" * 3 + " ---: |" * 6,
     ]
+    recorded = _records(args.out) if args.report_only else []
+    args.out.parent.mkdir(parents=True, exist_ok=True)
     with args.out.open("a", encoding="utf-8") as out:
         for size in args.sizes.split(","):
             for method in args.methods.split(","):
-                runs = [_scale_once(size, method, args) for _ in range(args.repeat)]
-                for run in runs:
-                    out.write(json.dumps(run) + "\n")
-                print(json.dumps(runs[-1]), flush=True)
-                table.append(_scale_row(runs))
+                if args.report_only:  # the last --repeat runs recorded
+                    same = [r for r in recorded if (r["size"], r["method"]) == (size, method)]
+                    runs = same[-args.repeat :]
+                else:
+                    runs = [_scale_once(size, method, args) for _ in range(args.repeat)]
+                    out.writelines(json.dumps(run) + "\n" for run in runs)
+                    out.flush()
+                if runs:
+                    print(json.dumps(runs[-1]), flush=True)
+                    table.append(_scale_row(runs))
     print("\n" + "\n".join(table))
     if args.doc:
         body = _header(args, f"sizes {args.sizes}") + "\n\n" + "\n".join(table)
@@ -319,7 +326,8 @@ def _first_once(problem: Problem, args: argparse.Namespace) -> tuple[float, floa
 
 def _shown(arg: str, before: str) -> bool:
     """Arguments worth showing in the docs: where the results went is not."""
-    return arg not in ("--out", "--doc") and before not in ("--out", "--doc")
+    hidden = ("--out", "--doc", "--report-only")
+    return arg not in hidden and before not in ("--out", "--doc")
 
 
 def first(args: argparse.Namespace) -> None:
@@ -381,6 +389,9 @@ def main() -> None:
     s.add_argument("--repeat", type=int, default=3, help="runs per size (medians)")
     s.add_argument("--seed", type=int, default=0, help="of the random instance")
     s.add_argument("--methods", default="plantops", help="plantops and/or cpsat")
+    s.add_argument(
+        "--report-only", action="store_true", help="the table from the runs in --out, no new run"
+    )
     f = commands.add_parser("first", help="time to the first schedule (100x20 instances)")
     f.add_argument("select", nargs="*", default=["ta71-80"])
     f.add_argument("--time-limit", type=float, default=0.5, help="of each solve")
