@@ -36,7 +36,10 @@ def _verify(sessions: sessionmaker[Session]) -> audit.Verdict:
 
 def test_every_change_leaves_who_when_old_and_new(api: httpx.Client, bound: Bound) -> None:
     item = _item(Plant(api), "bracket")
-    changed = api.patch(f"/items/{item['id']}", json={"name": "bracket v2"}, headers=if_match(1))
+    reason = {"X-Change-Reason": "drawing rev. C"}
+    changed = api.patch(
+        f"/items/{item['id']}", json={"name": "bracket v2"}, headers=if_match(1) | reason
+    )
     assert changed.status_code == 200
     assert api.delete(f"/items/{item['id']}", headers=if_match(2)).status_code == 204
     trail = api.get("/audit", params={"entity": "items", "record_id": item["id"]}).json()
@@ -46,6 +49,7 @@ def test_every_change_leaves_who_when_old_and_new(api: httpx.Client, bound: Boun
     assert create["old"] is None and create["new"]["name"] == "bracket"
     assert update["old"]["name"] == "bracket" and update["new"]["name"] == "bracket v2"
     assert update["changed"] == ["name", "version"]
+    assert update["reason"] == "drawing rev. C" and create["reason"] is None
     assert delete["new"] is None and delete["old"]["version"] == 2
     assert create["at"] <= update["at"] <= delete["at"]
     assert _verify(bound[0]).intact

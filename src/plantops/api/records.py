@@ -21,6 +21,7 @@ from plantops.resources import service
 from plantops.resources.spec import ResourceSpec
 from plantops.storage.engine import unit_of_work
 
+REASON_HELP = "Why, for the audit trail (at most 500 characters)."
 IF_MATCH_HELP = 'The record\'s ETag from a GET (e.g. "3"): refused with 412 if it changed since.'
 
 
@@ -193,12 +194,17 @@ def record_router(spec: ResourceSpec) -> APIRouter:
         data: Annotated[Any, Depends(strict_body(Patch))],
         response: Response,
         if_match: Annotated[str | None, Header(description=IF_MATCH_HELP)] = None,
+        x_change_reason: Annotated[
+            str | None, Header(max_length=500, description=REASON_HELP)
+        ] = None,
     ) -> Any:
         version = expected_version(if_match)
         who = caller(request)
 
         def change(session: Session) -> Any:
-            record = service.update_record(session, spec, who, ident, version, data)
+            record = service.update_record(
+                session, spec, who, ident, version, data, x_change_reason
+            )
             return render(record, response)
 
         return write(request, spec, ident, version, change)
@@ -213,12 +219,15 @@ def record_router(spec: ResourceSpec) -> APIRouter:
         request: Request,
         ident: Annotated[int, Field(ge=1, le=2**62)],
         if_match: Annotated[str | None, Header(description=IF_MATCH_HELP)] = None,
+        x_change_reason: Annotated[
+            str | None, Header(max_length=500, description=REASON_HELP)
+        ] = None,
     ) -> Response:
         version = expected_version(if_match)
         who = caller(request)
 
         def remove(session: Session) -> None:
-            service.delete_record(session, spec, who, ident, version, PARENTS)
+            service.delete_record(session, spec, who, ident, version, PARENTS, x_change_reason)
 
         write(request, spec, ident, version, remove)
         return Response(status_code=204)

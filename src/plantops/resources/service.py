@@ -110,9 +110,10 @@ def _audit(
     record: Any,
     old: dict[str, Any] | None,
     new: dict[str, Any] | None,
+    reason: str | None = None,
 ) -> None:
     site = _site_of(spec, record)
-    audit.append(session, caller, action, spec.name, int(record.id), site, old, new)
+    audit.append(session, caller, action, spec.name, int(record.id), site, old, new, reason)
 
 
 def list_records(session: Session, spec: ResourceSpec, caller: Caller, query: ListQuery) -> Page:
@@ -291,6 +292,7 @@ def update_record(
     ident: int,
     expected_version: int,
     patch: BaseModel,
+    reason: str | None = None,
 ) -> Any:
     record = get_record(session, spec, caller, ident, lock=True)
     caller.require(spec.domain, Action.update, spec.name.replace("_", " "))
@@ -313,7 +315,7 @@ def update_record(
         _assign(session, spec, record, data, name)
     flag_modified(record, "code")  # a change of lines alone is still a new version
     _flush(session, spec, record)
-    _audit(session, spec, caller, "update", record, old, snapshot(spec, record))
+    _audit(session, spec, caller, "update", record, old, snapshot(spec, record), reason)
     return record
 
 
@@ -336,6 +338,7 @@ def delete_record(
     ident: int,
     expected_version: int,
     parents: dict[Table, tuple[Table, str]],
+    reason: str | None = None,
 ) -> None:
     record = get_record(session, spec, caller, ident, lock=True)
     caller.require(spec.domain, Action.delete, spec.name.replace("_", " "))
@@ -346,4 +349,4 @@ def delete_record(
     old = snapshot(spec, record)
     session.delete(record)
     _flush(session, spec, None)
-    _audit(session, spec, caller, "delete", record, old, None)
+    _audit(session, spec, caller, "delete", record, old, None, reason)
