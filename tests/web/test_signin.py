@@ -5,7 +5,7 @@ from __future__ import annotations
 import httpx
 from sqlalchemy import Engine
 
-from plantops.access.logins import PER_ACCOUNT
+from plantops.access.logins import PER_ACCOUNT, PER_ADDRESS
 from plantops.storage.engine import make_session_factory
 from tests.accounts import PASSWORD, add_user
 from tests.web.conftest import signed_in
@@ -53,6 +53,16 @@ def test_wrong_passwords_are_limited_per_account(base_url: str, engine: Engine) 
         assert locked.status_code == 429 and int(locked.headers["Retry-After"]) > 60
         assert "too many failed sign-ins" in locked.text
         assert _attempt(client, "bob", PASSWORD).status_code == 303  # another account is fine
+
+
+def test_guessing_across_accounts_is_limited_per_address(base_url: str, engine: Engine) -> None:
+    """T18: one address trying many usernames is stopped too, before any one account locks."""
+    add_user(make_session_factory(engine), "ann", "operator", everywhere=True)
+    with httpx.Client(base_url=base_url, timeout=30) as client:
+        for k in range(PER_ADDRESS):
+            assert _attempt(client, f"guess{k}", "wrong password!").status_code == 401
+        blocked = _attempt(client, "ann", PASSWORD)
+    assert blocked.status_code == 429 and "Retry-After" in blocked.headers
 
 
 def test_an_unknown_user_answers_like_a_wrong_password(base_url: str, engine: Engine) -> None:
