@@ -4,7 +4,6 @@ like a real discrete manufacturer (shared multi-level BOMs, alternatives, calend
 from __future__ import annotations
 
 import json
-import time
 from collections import Counter, defaultdict
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -300,11 +299,10 @@ def test_sales_orders_spread_over_six_weeks(plant: dict[str, Any]) -> None:
 
 
 @pytest.mark.slow
-def test_scale_200_is_fast_and_sized_by_the_rule() -> None:
-    began = time.perf_counter()
+def test_scale_200_is_sized_by_the_rule() -> None:
+    # How fast it is, is measured by benchmarks/import_export.py, not here: a shared machine
+    # makes any time limit in a test either loose or flaky.
     document = build_plant(seed=1, scale=200, start=START)
-    elapsed = time.perf_counter() - began
-    assert elapsed < 20, f"generation took {elapsed:.1f} s"
     items, centers = len(document["items"]), len(document["work_centers"])
     # rule: about 75 items per product range and site, 2 work centers more per 3 scale steps
     assert 0.9 * 75 * 200 * 3 <= items <= 1.1 * 75 * 200 * 3, items
