@@ -51,7 +51,8 @@ def sign_in(session: Session, username: str, password: str, address: str) -> Sig
     user = session.scalar(select(User).where(User.username == username.lower()[:64]))
     if user is None:
         waste_time(password)
-    if user is None or not user.active or not verify_password(password, user.password_hash):
+    # The password is checked for a disabled account too: the time taken tells nothing.
+    if user is None or not verify_password(password, user.password_hash) or not user.active:
         now = datetime.now(UTC)
         session.add(LoginFailure(username=username.lower()[:64], address=address[:64], at=now))
         session.execute(delete(LoginFailure).where(LoginFailure.at < now - 2 * WINDOW))
