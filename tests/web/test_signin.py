@@ -105,3 +105,15 @@ def test_signing_out_ends_the_session_only_with_its_token(base_url: str, engine:
         client.cookies.set("plantops_session", cookie)
         assert client.post("/logout", data={"csrf": token}).status_code == 303
     assert me(cookie) == 401
+
+
+def test_odd_form_tokens_are_refused_not_crashed_on(base_url: str, engine: Engine) -> None:
+    with httpx.Client(base_url=base_url, timeout=30) as client:
+        client.get("/login")
+        form = {"username": "ann", "password": PASSWORD, "csrf": "jäger ✓"}
+        assert client.post("/login", data=form).status_code == 400
+    with signed_in(base_url, engine) as client:
+        headers = {"X-CSRF-Token": "j\u00e4ger".encode("latin-1")}
+        answer = client.post("/api/v1/regions", json={"code": "X", "name": "x"}, headers=headers)
+        assert answer.status_code == 403
+        assert client.post("/logout", data={"csrf": "jäger ✓"}).status_code == 303

@@ -6,6 +6,7 @@ the session's CSRF token in `X-CSRF-Token`: a page on another site can make the 
 the cookie, but cannot read the token."""
 # No "from __future__ import annotations": FastAPI reads the dependency's parameter types.
 
+from hmac import compare_digest
 from typing import Annotated
 
 from fastapi import Depends, Request
@@ -47,7 +48,10 @@ def authenticate(
             if found is None:
                 raise Unauthenticated("the session has ended; sign in again")
             user, web = found
-            if request.method not in SAFE and request.headers.get(CSRF_HEADER) != web.csrf_token:
+            sent = request.headers.get(CSRF_HEADER, "")
+            if request.method not in SAFE and not compare_digest(
+                sent.encode(), web.csrf_token.encode()
+            ):
                 raise Forbidden(f"a change from the web UI needs the {CSRF_HEADER} header")
         else:
             raise Unauthenticated("sign in, or send an API token: Authorization: Bearer pot_...")

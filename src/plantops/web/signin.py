@@ -6,6 +6,7 @@ token. The session cookie is HttpOnly and SameSite=Lax, and Secure whenever the 
 over HTTPS."""
 # No "from __future__ import annotations": FastAPI reads the form parameters' types.
 
+from hmac import compare_digest
 from html import escape
 from typing import Annotated
 
@@ -91,7 +92,7 @@ def login(
     csrf: Annotated[str, Form(max_length=200)] = "",
 ) -> Response:
     expected = request.cookies.get(FORM_COOKIE)
-    if not expected or csrf != expected:
+    if not expected or not compare_digest(csrf.encode(), expected.encode()):
         return _page(request, "The form expired; please sign in again.", username, 400)
     address = request.client.host if request.client else "unknown"
     try:
@@ -119,7 +120,7 @@ def login(
 @router.post("/logout")
 def logout(request: Request, csrf: Annotated[str, Form(max_length=200)] = "") -> Response:
     found = signed_in(request)
-    if found is not None and csrf == found[1].csrf_token:
+    if found is not None and compare_digest(csrf.encode(), found[1].csrf_token.encode()):
         with unit_of_work(_sessions(request)) as session:
             logins.sign_out(session, request.cookies.get(logins.COOKIE, ""))
     response = RedirectResponse("/login", status_code=303)
