@@ -5,34 +5,15 @@ that run's alone."""
 from __future__ import annotations
 
 import json
-import random
 import resource
 import time
-from itertools import pairwise
 from typing import Any
 
 from plantops.scheduling.checker import check, objective_value
-from plantops.scheduling.problem import Job, Mode, Operation, Precedence, Problem, Resource
+from plantops.scheduling.instances import random_job_shop
 from plantops.scheduling.schedule import Progress
 
 SIZES = {"1k": (50, 20), "10k": (100, 100), "100k": (1000, 100)}  # jobs x machines
-
-
-def generate(jobs: int, machines: int, seed: int) -> Problem:
-    rng = random.Random(seed)
-    operations, links = [], []
-    for j in range(jobs):
-        route = rng.sample(range(machines), machines)
-        ids = [f"J{j}.{k}" for k in range(machines)]
-        for op, m in zip(ids, route, strict=True):
-            operations.append(Operation(op, f"J{j}", (Mode(f"M{m}", rng.randint(1, 99)),)))
-        links += [Precedence(a, b) for a, b in pairwise(ids)]
-    return Problem(
-        jobs=tuple(Job(f"J{j}") for j in range(jobs)),
-        operations=tuple(operations),
-        resources=tuple(Resource(f"M{m}") for m in range(machines)),
-        precedences=tuple(links),
-    )
 
 
 def worker(size: str, method: str, time_limit: float, workers: int, seed: int) -> dict[str, Any]:
@@ -40,7 +21,7 @@ def worker(size: str, method: str, time_limit: float, workers: int, seed: int) -
     from peers import textbook
     from plantops.scheduling.solver import solve  # imported before the clock starts
 
-    problem = generate(*SIZES[size], seed)
+    problem = random_job_shop(*SIZES[size], seed)
     found: list[tuple[float, int]] = []
 
     def progress(p: Progress) -> None:

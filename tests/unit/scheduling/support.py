@@ -3,7 +3,6 @@ returned schedule goes through (the engine's own audit and the independent check
 
 from __future__ import annotations
 
-from itertools import pairwise
 from pathlib import Path
 
 from plantops.scheduling.audit import audit
@@ -11,7 +10,8 @@ from plantops.scheduling.checker import check
 from plantops.scheduling.checker import objective_value as checked_objective
 from plantops.scheduling.evaluate import Solution
 from plantops.scheduling.index import compile_problem
-from plantops.scheduling.problem import Job, Mode, Operation, Precedence, Problem, Resource
+from plantops.scheduling.instances import job_shop
+from plantops.scheduling.problem import Problem
 from plantops.scheduling.schedule import Schedule, Status
 
 BENCHMARKS = Path(__file__).resolve().parents[4] / "shared" / "benchmarks"
@@ -34,24 +34,6 @@ def job_shop_text(text: str) -> Problem:
         [(rest[2 * (j * m + k)], rest[2 * (j * m + k) + 1]) for k in range(m)] for j in range(n)
     ]
     return job_shop(jobs)
-
-
-def job_shop(jobs: list[list[tuple[int, int]]]) -> Problem:
-    """Jobs as routes of (machine, duration); machines M0..."""
-    ops, links = [], []
-    machines = 1 + max(r for route in jobs for r, _ in route)
-    for j, route in enumerate(jobs):
-        ids = [f"J{j}.{k}" for k in range(len(route))]
-        ops += [
-            Operation(i, f"J{j}", (Mode(f"M{r}", d),)) for i, (r, d) in zip(ids, route, strict=True)
-        ]
-        links += [Precedence(a, b) for a, b in pairwise(ids)]
-    return Problem(
-        jobs=tuple(Job(f"J{j}") for j in range(len(jobs))),
-        operations=tuple(ops),
-        resources=tuple(Resource(f"M{r}") for r in range(machines)),
-        precedences=tuple(links),
-    )
 
 
 def verify(problem: Problem, schedule: Schedule) -> None:

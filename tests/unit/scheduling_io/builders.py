@@ -1,31 +1,10 @@
-"""Test helpers: problems and a plain list-scheduling builder (never the engine), so the
-checker and the CLI can be tested on schedules whose feasibility is known."""
+"""Test helper: a plain list-scheduling builder (never the engine), so the checker and the
+CLI can be tested on schedules whose feasibility is known."""
 
 from __future__ import annotations
 
-import random
-from itertools import pairwise
-
-from plantops.scheduling.problem import Job, Mode, Operation, Precedence, Problem, Resource
+from plantops.scheduling.problem import Problem
 from plantops.scheduling.schedule import Assignment, Schedule, Status
-
-
-def job_shop(jobs: int, machines: int, seed: int = 0) -> Problem:
-    """A Taillard-like random job shop: every job visits every machine once."""
-    rng = random.Random(seed)
-    operations, links = [], []
-    for j in range(jobs):
-        route = rng.sample(range(machines), machines)
-        ids = [f"J{j}.{k}" for k in range(machines)]
-        for k, m in enumerate(route):
-            operations.append(Operation(ids[k], f"J{j}", (Mode(f"M{m}", rng.randint(1, 99)),)))
-        links += [Precedence(a, b) for a, b in pairwise(ids)]
-    return Problem(
-        jobs=tuple(Job(f"J{j}") for j in range(jobs)),
-        operations=tuple(operations),
-        resources=tuple(Resource(f"M{m}") for m in range(machines)),
-        precedences=tuple(links),
-    )
 
 
 def greedy(problem: Problem) -> Schedule:
