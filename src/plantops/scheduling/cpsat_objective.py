@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from ortools.sat.python import cp_model
@@ -80,13 +81,18 @@ def _makespan(md: Model, ends: list[Expr]) -> Expr:
     return span
 
 
+def _due(md: Model, ends: list[Expr]) -> Iterator[tuple[int, Expr, int]]:
+    """(job, its end, its due date) for every job with a due date that weighs something."""
+    for j, c in enumerate(ends):
+        due = md.idx.due[j]
+        if due is not None and md.idx.weight[j]:
+            yield j, c, due
+
+
 def _tardiness(md: Model, ends: list[Expr]) -> Expr:
     idx, inc = md.idx, md.inc
     parts: list[Expr] = []
-    for j, c in enumerate(ends):
-        due = idx.due[j]
-        if due is None or not idx.weight[j]:
-            continue
+    for j, c, due in _due(md, ends):
         if isinstance(c, int):
             parts.append(idx.weight[j] * max(0, c - due))
             continue
@@ -100,10 +106,7 @@ def _tardiness(md: Model, ends: list[Expr]) -> Expr:
 def _late(md: Model, ends: list[Expr]) -> Expr:
     idx, inc = md.idx, md.inc
     parts: list[Expr] = []
-    for j, c in enumerate(ends):
-        due = idx.due[j]
-        if due is None or not idx.weight[j]:
-            continue
+    for j, c, due in _due(md, ends):
         if isinstance(c, int):
             parts.append(idx.weight[j] * int(c > due))
             continue
