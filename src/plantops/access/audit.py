@@ -91,8 +91,9 @@ def append_many(
     batches: Iterable[list[Entry]],
     reason: str | None = None,
 ) -> int:
-    """Chain many records (an import): one lock of the head, a bulk insert per batch, plain
-    rows rather than ORM objects (an import of a large plant writes 100,000s). How many."""
+    """Chain records onto the trail: one lock of the head row (held until the transaction
+    ends, so concurrent writers take their turn and each links to the one before), a bulk
+    insert of plain rows per batch (an import of a large plant writes 100,000s). How many."""
     head = session.scalars(select(AuditHead).where(AuditHead.id == HEAD_ID).with_for_update()).one()
     now, previous, number = datetime.now(UTC), head.last_hash, head.last_id
     who = {"at": now, "user_id": caller.user_id, "username": caller.username, "reason": reason}
@@ -125,29 +126,10 @@ def append(
     old: dict[str, Any] | None,
     new: dict[str, Any] | None,
     reason: str | None = None,
-) -> AuditRecord:
-    """Chain one record onto the trail. The head row is locked until the transaction ends,
-    so concurrent writers take their turn and each links to the one before."""
-    head = session.scalars(select(AuditHead).where(AuditHead.id == HEAD_ID).with_for_update()).one()
-    record = AuditRecord(
-        id=head.last_id + 1,
-        at=datetime.now(UTC),
-        user_id=caller.user_id,
-        username=caller.username,
-        action=action,
-        entity=entity,
-        record_id=record_id,
-        site_id=site_id,
-        old=_json(old),
-        new=_json(new),
-        reason=reason,
-        previous_hash=head.last_hash,
-    )
-    record.hash = chain_hash(record)
-    session.add(record)
-    head.last_id, head.last_hash = record.id, record.hash
-    session.flush()
-    return record
+) -> None:
+    """Chain one record onto the trail (the head row stays locked until the transaction
+    ends, so concurrent writers take their turn and each links to the one before)."""
+    append_many(session, caller, [[Entry(action, entity, record_id, site_id, old, new)]], reason)
 
 
 @dataclass
