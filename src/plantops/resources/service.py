@@ -97,6 +97,10 @@ def _visible(spec: ResourceSpec, scope: Scope, record: Any) -> bool:
     return True
 
 
+def _require(caller: Caller, spec: ResourceSpec, action: Action) -> None:
+    caller.require(spec.domain, action, spec.name.replace("_", " "))
+
+
 def snapshot(spec: ResourceSpec, record: Any) -> dict[str, Any]:
     """The record as the API shows it: what the audit trail keeps as old and new values."""
     return spec.read.model_validate(record).model_dump(mode="json")
@@ -117,7 +121,7 @@ def _audit(
 
 
 def list_records(session: Session, spec: ResourceSpec, caller: Caller, query: ListQuery) -> Page:
-    caller.require(spec.domain, Action.read, spec.name.replace("_", " "))
+    _require(caller, spec, Action.read)
     scope = caller.scope
     table = spec.table
     conditions = [c for c in [_in_scope(spec, scope)] if c is not None]
@@ -163,7 +167,7 @@ def get_record(
 ) -> Any:
     """The record; `lock` holds its row until the transaction ends (PostgreSQL), so that two
     writers of the same version queue and the second one sees the first one's version."""
-    caller.require(spec.domain, Action.read, spec.name.replace("_", " "))
+    _require(caller, spec, Action.read)
     record = None
     if fits(spec.table.c.id, ident):
         record = session.get(
@@ -248,7 +252,7 @@ def _check_org(spec: ResourceSpec, caller: Caller, data: Schema) -> None:
 
 
 def create_record(session: Session, spec: ResourceSpec, caller: Caller, data: Schema) -> Any:
-    caller.require(spec.domain, Action.create, spec.name.replace("_", " "))
+    _require(caller, spec, Action.create)
     if spec.table.name in ("region", "site") and caller.scope.site_ids is not None:
         raise Forbidden(f"only a user granted every site may create {spec.name}")
     _check_storable(spec, data)
@@ -295,7 +299,7 @@ def update_record(
     reason: str | None = None,
 ) -> Any:
     record = get_record(session, spec, caller, ident, lock=True)
-    caller.require(spec.domain, Action.update, spec.name.replace("_", " "))
+    _require(caller, spec, Action.update)
     _check_version(spec, record, expected_version)
     old = snapshot(spec, record)
     changes = patch.model_dump(exclude_unset=True)
@@ -341,7 +345,7 @@ def delete_record(
     reason: str | None = None,
 ) -> None:
     record = get_record(session, spec, caller, ident, lock=True)
-    caller.require(spec.domain, Action.delete, spec.name.replace("_", " "))
+    _require(caller, spec, Action.delete)
     _check_version(spec, record, expected_version)
     uses = users_of(session, spec, ident, parents)
     if uses:
