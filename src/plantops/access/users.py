@@ -46,7 +46,11 @@ def find(session: Session, username: str) -> User:
     return user
 
 
-def _grants(session: Session, sites: list[str], regions: list[str]) -> list[Grant]:
+def _grants(
+    session: Session, sites: list[str], regions: list[str], everywhere: bool
+) -> list[Grant]:
+    """The grant rows for these codes (none for a user granted everywhere); a code that
+    names nothing, or no grant at all, is refused."""
     grants: list[Grant] = []
     errors: list[FieldError] = []
     for codes, source, key, where in (
@@ -62,7 +66,9 @@ def _grants(session: Session, sites: list[str], regions: list[str]) -> list[Gran
     if errors:
         first = errors[0]
         raise ValidationFailed(f"{first.location[0]}: {first.message}", errors)
-    return grants
+    if not grants and not everywhere:
+        raise ValidationFailed.field("sites", "grant at least one site or region, or everywhere")
+    return [] if everywhere else grants
 
 
 def _role(value: str) -> Role:
@@ -92,9 +98,7 @@ def add_user(
         raise ValidationFailed.field("username", "2-64 lowercase letters, digits, '.', '_' or '-'")
     if session.scalar(select(User.id).where(User.username == name)) is not None:
         raise Conflict(f"user {name!r} already exists")
-    grants = _grants(session, sites or [], regions or [])
-    if not grants and not everywhere:
-        raise ValidationFailed.field("sites", "grant at least one site or region, or everywhere")
+    grants = _grants(session, sites or [], regions or [], everywhere)
     generated = new_password() if password is None else None
     user = User(
         username=name,
@@ -104,7 +108,7 @@ def add_user(
         everywhere=everywhere,
         active=True,
         created_at=datetime.now(UTC),
-        grants=[] if everywhere else grants,
+        grants=grants,
     )
     session.add(user)
     session.flush()
@@ -138,12 +142,10 @@ def set_grants(
     everywhere: bool,
 ) -> User:
     user = find(session, username)
-    grants = _grants(session, sites, regions)
-    if not grants and not everywhere:
-        raise ValidationFailed.field("sites", "grant a site or region, or everywhere")
+    grants = _grants(session, sites, regions, everywhere)
 
     def apply() -> None:
-        user.grants = [] if everywhere else grants
+        user.grants = grants
         user.everywhere = everywhere
 
     return _change(session, actor, user, apply, None)
