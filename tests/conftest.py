@@ -17,6 +17,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from plantops.api.app import create_app
+from plantops.config import settings
 from plantops.storage.engine import make_engine, make_session_factory
 from plantops.storage.migrate import upgrade
 from tests.accounts import admin_token
@@ -76,6 +77,15 @@ def sqlite_engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[En
     engine = make_engine(f"sqlite:///{path}")
     yield engine
     engine.dispose()
+
+
+@pytest.fixture
+def configured(engine: Engine, monkeypatch: pytest.MonkeyPatch) -> Iterator[Engine]:
+    """The CLI reads PLANTOPS_DATABASE_URL: point it at this test's database."""
+    monkeypatch.setenv("PLANTOPS_DATABASE_URL", engine.url.render_as_string(hide_password=False))
+    settings.cache_clear()
+    yield engine
+    settings.cache_clear()
 
 
 @pytest.fixture

@@ -3,28 +3,17 @@
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
-import pytest
 from sqlalchemy import Engine, text
 from typer.testing import CliRunner
 
 from plantops.cli.main import app, first_admin
-from plantops.config import settings
 from plantops.demo.loader import load_demo
 from plantops.storage.engine import make_session_factory
 
 runner = CliRunner()
-
-
-@pytest.fixture
-def configured(engine: Engine, monkeypatch: pytest.MonkeyPatch) -> Iterator[Engine]:
-    monkeypatch.setenv("PLANTOPS_DATABASE_URL", engine.url.render_as_string(hide_password=False))
-    settings.cache_clear()
-    yield engine
-    settings.cache_clear()
 
 
 def _run(*args: str, stdin: str | None = None) -> tuple[int, str]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date
 
 import pytest
@@ -12,22 +11,12 @@ from typer.testing import CliRunner
 from plantops.access.caller import SYSTEM
 from plantops.catalog import BY_NAME, RESOURCES
 from plantops.cli.main import app
-from plantops.config import settings
 from plantops.demo import build_plant
 from plantops.demo.loader import PlantNotEmpty, load_demo, load_demo_if_empty
 from plantops.resources.service import ListQuery, list_records
 from plantops.storage.engine import make_session_factory, unit_of_work
 
 START = date(2025, 4, 14)
-
-
-@pytest.fixture
-def configured(engine: Engine, monkeypatch: pytest.MonkeyPatch) -> Iterator[Engine]:
-    """The CLI reads PLANTOPS_DATABASE_URL: point it at this test's database."""
-    monkeypatch.setenv("PLANTOPS_DATABASE_URL", engine.url.render_as_string(hide_password=False))
-    settings.cache_clear()
-    yield engine
-    settings.cache_clear()
 
 
 def test_the_demo_loads_into_an_empty_database_with_every_record(engine: Engine) -> None:

@@ -4,7 +4,6 @@ all-or-nothing validation with every problem located, cycles, sites and conflict
 from __future__ import annotations
 
 import copy
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -349,14 +348,6 @@ def plant_exported(sessions: sessionmaker[Session]) -> dict[str, Any]:
         document = export_plant(session, SYSTEM)
         session.rollback()
     return document
-
-
-@pytest.fixture
-def configured(engine: Engine, monkeypatch: pytest.MonkeyPatch) -> Iterator[Engine]:
-    monkeypatch.setenv("PLANTOPS_DATABASE_URL", engine.url.render_as_string(hide_password=False))
-    settings.cache_clear()
-    yield engine
-    settings.cache_clear()
 
 
 def test_cli_imports_exports_and_lists_problems(configured: Engine, tmp_path: Path) -> None:
