@@ -35,6 +35,13 @@ def sqlite_base_url(server: tuple[object, str], sqlite_engine: Engine) -> str:
     return bind(server, sqlite_engine)
 
 
+def submit_sign_in(client: httpx.Client, username: str, password: str) -> httpx.Response:
+    """Open the sign-in page (it sets the form's token cookie) and post the form."""
+    client.get("/login")
+    form = {"username": username, "password": password, "csrf": client.cookies["plantops_form"]}
+    return client.post("/login", data=form)
+
+
 @contextmanager
 def signed_in(
     base: str, engine: Engine, username: str = "admin", **grants: Any
@@ -45,9 +52,7 @@ def signed_in(
     else:
         add_user(make_session_factory(engine), username, "admin", everywhere=True)
     with httpx.Client(base_url=base, timeout=30) as client:
-        client.get("/login")
-        form = {"username": username, "password": PASSWORD, "csrf": client.cookies["plantops_form"]}
-        answer = client.post("/login", data=form)
+        answer = submit_sign_in(client, username, PASSWORD)
         assert answer.status_code == 303 and answer.headers["location"] == "/", answer.text
         yield client
 

@@ -8,13 +8,7 @@ from sqlalchemy import Engine
 from plantops.access.logins import PER_ACCOUNT, PER_ADDRESS
 from plantops.storage.engine import make_session_factory
 from tests.accounts import PASSWORD, add_user
-from tests.web.conftest import signed_in
-
-
-def _attempt(client: httpx.Client, username: str, password: str) -> httpx.Response:
-    client.get("/login")
-    form = {"username": username, "password": password, "csrf": client.cookies["plantops_form"]}
-    return client.post("/login", data=form)
+from tests.web.conftest import signed_in, submit_sign_in
 
 
 def test_pages_need_a_sign_in(base_url: str) -> None:
@@ -25,7 +19,7 @@ def test_pages_need_a_sign_in(base_url: str) -> None:
 def test_the_session_cookie_is_httponly_and_samesite(base_url: str, engine: Engine) -> None:
     add_user(make_session_factory(engine), "ann", "operator", everywhere=True)
     with httpx.Client(base_url=base_url, timeout=30) as client:
-        answer = _attempt(client, "ann", PASSWORD)
+        answer = submit_sign_in(client, "ann", PASSWORD)
     cookie = answer.headers["set-cookie"]
     assert cookie.startswith("plantops_session=")
     assert "HttpOnly" in cookie and "SameSite=lax" in cookie and "Max-Age=43200" in cookie
@@ -46,13 +40,13 @@ def test_wrong_passwords_are_limited_per_account(base_url: str, engine: Engine) 
     add_user(sessions, "bob", "operator", everywhere=True)
     with httpx.Client(base_url=base_url, timeout=30) as client:
         for _ in range(PER_ACCOUNT):
-            answer = _attempt(client, "ann", "wrong password!")
+            answer = submit_sign_in(client, "ann", "wrong password!")
             assert answer.status_code == 401
             assert "Unknown username or wrong password." in answer.text
-        locked = _attempt(client, "ann", PASSWORD)  # even the right password, for now
+        locked = submit_sign_in(client, "ann", PASSWORD)  # even the right password, for now
         assert locked.status_code == 429 and int(locked.headers["Retry-After"]) > 60
         assert "too many failed sign-ins" in locked.text
-        assert _attempt(client, "bob", PASSWORD).status_code == 303  # another account is fine
+        assert submit_sign_in(client, "bob", PASSWORD).status_code == 303  # another account is fine
 
 
 def test_guessing_across_accounts_is_limited_per_address(base_url: str, engine: Engine) -> None:
@@ -60,16 +54,16 @@ def test_guessing_across_accounts_is_limited_per_address(base_url: str, engine: 
     add_user(make_session_factory(engine), "ann", "operator", everywhere=True)
     with httpx.Client(base_url=base_url, timeout=30) as client:
         for k in range(PER_ADDRESS):
-            assert _attempt(client, f"guess{k}", "wrong password!").status_code == 401
-        blocked = _attempt(client, "ann", PASSWORD)
+            assert submit_sign_in(client, f"guess{k}", "wrong password!").status_code == 401
+        blocked = submit_sign_in(client, "ann", PASSWORD)
     assert blocked.status_code == 429 and "Retry-After" in blocked.headers
 
 
 def test_an_unknown_user_answers_like_a_wrong_password(base_url: str, engine: Engine) -> None:
     add_user(make_session_factory(engine), "ann", "operator", everywhere=True)
     with httpx.Client(base_url=base_url, timeout=30) as client:
-        unknown = _attempt(client, "nobody", PASSWORD)
-        wrong = _attempt(client, "ann", "wrong password!")
+        unknown = submit_sign_in(client, "nobody", PASSWORD)
+        wrong = submit_sign_in(client, "ann", "wrong password!")
     assert unknown.status_code == wrong.status_code == 401
     assert (
         unknown.text.replace("nobody", "ann")
