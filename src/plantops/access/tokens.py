@@ -53,11 +53,12 @@ def owned(session: Session, actor: Caller, user: User) -> list[ApiToken]:
     return list(session.scalars(statement))
 
 
-def revoke(session: Session, actor: Caller, token_id: int) -> ApiToken:
+def revoke(session: Session, actor: Caller, token_id: int, *, own: bool = False) -> ApiToken:
+    """Revoke the actor's own token or, for who may change users and unless `own`, anyone's;
+    any other token answers as missing."""
     token = session.get(ApiToken, token_id)
-    if token is None or (
-        token.user_id != actor.user_id and not actor.may(Domain.users, Action.update)
-    ):
+    anyones = not own and actor.may(Domain.users, Action.update)
+    if token is None or (token.user_id != actor.user_id and not anyones):
         raise NotFound(f"token {token_id} not found")
     if token.revoked_at is None:
         token.revoked_at = datetime.now(UTC)

@@ -97,8 +97,5 @@ def create_token(request: Request, body: TokenIn) -> NewTokenOut:
 )
 def revoke_token(request: Request, ident: Annotated[int, Path(ge=1, le=2**62)]) -> Response:
     with unit_of_work(sessions(request)) as session:
-        token = session.get(ApiToken, ident)
-        if token is None or token.user_id != caller(request).user_id:
-            raise NotFound(f"token {ident} not found")
-        tokens.revoke(session, caller(request), ident)
+        tokens.revoke(session, caller(request), ident, own=True)
     return Response(status_code=204)
