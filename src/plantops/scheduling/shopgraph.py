@@ -27,6 +27,7 @@ class Graph:
     jp: list[tuple[tuple[int, int], ...]]  # (predecessor, lag) per operation
     js: list[tuple[tuple[int, int], ...]]  # (successor, lag)
     machines: int
+    rank: list[int]  # position in one topological order of the routing arcs
 
 
 def shop_graph(idx: Index, sol: Solution | None = None) -> Graph | None:
@@ -52,7 +53,26 @@ def shop_graph(idx: Index, sol: Solution | None = None) -> Graph | None:
         jp=[tuple(x) for x in jp],
         js=[tuple(x) for x in js],
         machines=len(idx.res_ids),
+        rank=_routing_rank(js, idx.n),
     )
+
+
+def _routing_rank(js: list[list[tuple[int, int]]], n: int) -> list[int]:
+    """Kahn's order of the routing arcs (validation has ruled out cycles)."""
+    indeg = [0] * n
+    for out in js:
+        for s, _ in out:
+            indeg[s] += 1
+    order = [o for o in range(n) if not indeg[o]]
+    for o in order:  # grows while iterating
+        for s, _ in js[o]:
+            indeg[s] -= 1
+            if not indeg[s]:
+                order.append(s)
+    rank = [0] * n
+    for i, o in enumerate(order):
+        rank[o] = i
+    return rank
 
 
 class Shop:
@@ -96,6 +116,26 @@ class Shop:
             if self.mp[o] < 0:
                 self.first[self.mach[o]] = o
         self.evaluate()
+
+    def arrange(self, mode: list[int], key: list[float]) -> None:
+        """Take these modes and order every machine by `key`, which must rise along each
+        routing arc (ties are broken by the routing's own order, see `Graph.rank`)."""
+        self.mode = mode[:]
+        self.p = [self.g.modes[o][m][1] for o, m in enumerate(mode)]
+        self.mach = [self.g.modes[o][m][0] for o, m in enumerate(mode)]
+        self.ms, self.mp = [-1] * self.n, [-1] * self.n
+        self.first = [-1] * self.g.machines
+        last = [-1] * self.g.machines
+        rank = self.g.rank
+        for o in sorted(range(self.n), key=lambda o: (key[o], rank[o])):
+            k = self.mach[o]
+            if last[k] < 0:
+                self.first[k] = o
+            else:
+                self.ms[last[k]], self.mp[o] = o, last[k]
+            last[k] = o
+        if not self.evaluate():
+            raise ValueError("the key does not follow the routings")
 
     # -- longest paths ---------------------------------------------------------------------
 

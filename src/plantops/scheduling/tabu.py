@@ -28,6 +28,7 @@ Move = tuple[int, int, bool | None, list[int], list[int]]
 REASSIGN_SAMPLE = 8  # critical operations tried on other machines per step
 HAND_OUT = 0.05  # seconds between handing improvements out
 ELITE = 6  # schedules kept to restart from
+CROSS = 0.5  # share of restarts from a child of two elite schedules
 
 
 class Tabu:
@@ -233,15 +234,20 @@ class Tabu:
 
     def _restart(self) -> None:
         """Back to one of the best schedules seen (an elite kept from each stretch of the
-        search), shaken by random moves, harder after each restart that brought nothing."""
-        self.elite.append(self.cycle)
-        self.elite = sorted(self.elite, key=lambda e: e[0])[:ELITE]
-        cmax, links = self.rng.choice(self.elite)
-        self.shop.restore(links)
-        self.cycle = (cmax, links)
+        search), shaken by random moves, harder after each restart that brought nothing; or,
+        as often, to a child of two of them."""
+        if all(links != self.cycle[1] for _, links in self.elite):
+            self.elite.append(self.cycle)
+            self.elite = sorted(self.elite, key=lambda e: e[0])[:ELITE]
         self.tabu.clear()
         self.banned.clear()
         self.fails = min(self.fails + 1, 8)
+        if len(self.elite) >= 2 and self.rng.random() < CROSS:
+            self._recombine()
+            return
+        cmax, links = self.rng.choice(self.elite)
+        self.shop.restore(links)
+        self.cycle = (cmax, links)
         for _ in range(self.rng.randint(2, 3 + self.fails)):
             path = self.shop.critical_path(self.rng)
             moves = [m for m in self._moves(path) if self._feasible(m)]
@@ -250,3 +256,18 @@ class Tabu:
             if not moves:
                 return
             self._apply(self.rng.choice(moves), 0)
+
+    def _recombine(self) -> None:
+        """A child between two elite schedules, as in path relinking: each operation takes
+        the mode of one parent, and every machine is ordered by a blend of the parents' start
+        times. Both rise along each routing arc, so the blend does too: the child has no
+        cycle, whichever machines its operations land on."""
+        (_, a), (_, b) = self.rng.sample(self.elite, 2)
+        w = self.rng.uniform(0.3, 0.7)
+        self.shop.restore(a)
+        ra = self.shop.r[:]
+        self.shop.restore(b)
+        rb = self.shop.r[:]
+        mode = [y if self.rng.random() < w else x for x, y in zip(a[2], b[2], strict=True)]
+        self.shop.arrange(mode, [(1 - w) * x + w * y for x, y in zip(ra, rb, strict=True)])
+        self.cycle = (self.shop.cmax, self.shop.links())

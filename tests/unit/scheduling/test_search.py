@@ -13,10 +13,12 @@ from plantops.scheduling.greedy import IteratedGreedy
 from plantops.scheduling.index import compile_problem
 from plantops.scheduling.permutation import flow_shop
 from plantops.scheduling.problem import Job, Mode, Operation, Problem, Resource
+from plantops.scheduling.readers import read_instance
 from plantops.scheduling.schedule import Schedule, Status
+from plantops.scheduling.shopgraph import Shop
 from plantops.scheduling.tabu import Tabu, shop_graph
 
-from .support import FT06, job_shop_text
+from .support import BENCHMARKS, FT06, job_shop_text
 from .test_parts import flow_problem
 
 
@@ -54,6 +56,32 @@ def test_tabu_search_moves_operations_between_machines() -> None:
     Tabu(idx, graph, start, seed=0).run(time.monotonic() + 5, lambda: bool(found), found.append)
     assert found and max(found[-1].end) == 6 and sorted(found[-1].mode) == [0, 1]
     assert feasible(p, found[-1])
+
+
+def test_a_blend_of_two_flexible_schedules_is_a_schedule_between_them() -> None:
+    # the tabu search restarts from children of elite schedules: machines ordered by a blend
+    # of the parents' start times, modes from either parent; never a cycle
+    p = read_instance(BENCHMARKS / "fjsp" / "mk01.fjs").problem
+    idx = compile_problem(p)
+    a, _ = construct(idx, Rule())
+    b, _ = construct(idx, Rule(noise=0.5, seed=3))
+    assert a is not None and b is not None and a.mode != b.mode
+    graph = shop_graph(idx, a)
+    assert graph is not None
+    shop = Shop(idx, graph, a)
+    parent_a, parent_b = Shop(idx, graph, a).cmax, Shop(idx, graph, b).cmax
+    for w in (0.0, 0.25, 0.5, 0.75, 1.0):
+        mode = [
+            y if (o * 7919) % 100 < 100 * w else x
+            for o, (x, y) in enumerate(zip(a.mode, b.mode, strict=True))
+        ]
+        shop.arrange(mode, [(1 - w) * x + w * y for x, y in zip(a.start, b.start, strict=True)])
+        assert feasible(p, shop.solution())
+        assert shop.mode == mode
+    shop.arrange(a.mode, [float(x) for x in a.start])
+    assert shop.cmax == parent_a
+    shop.arrange(b.mode, [float(x) for x in b.start])
+    assert shop.cmax == parent_b
 
 
 def test_iterated_greedy_improves_on_neh_and_stays_feasible() -> None:
