@@ -29,6 +29,7 @@ REASSIGN_SAMPLE = 8  # critical operations tried on other machines per step
 HAND_OUT = 0.05  # seconds between handing improvements out
 ELITE = 6  # schedules kept to restart from
 CROSS = 0.5  # share of restarts from a child of two elite schedules
+STALL = 3000  # steps without a new best before a restart (at least 10 per operation)
 
 
 class Tabu:
@@ -65,7 +66,7 @@ class Tabu:
         """Search until the wall clock reaches `until` or `stop()`; hand each new best out
         and, every so often, take over a better one `fetch(own best)` returns."""
         it = last = 0
-        stall = max(3000, 10 * self.shop.n)
+        stall = max(STALL, 10 * self.shop.n)
         pending, handed = False, time.monotonic()
         while True:
             it += 1
