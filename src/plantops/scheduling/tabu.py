@@ -7,8 +7,9 @@ Zhang et al.), and, in flexible shops, a critical operation moved to another of 
 at the best place there (after Mastrolilli & Gambardella). Each move is rated from heads and
 tails without re-scheduling (Balas & Vazacopoulos); the best one that is not tabu is made, and
 re-creating what it undid is forbidden for a while. When the search stalls it jumps back to
-the best schedule, shaken by a few random moves. Pure Python, a thousand or more moves a
-second: it polishes sequences, where CP-SAT is strong at proving and at large reshuffles."""
+an elite schedule, shaken by a few random moves, or to a child of two elite schedules (a step
+of path relinking between them). Pure Python, thousands of moves a second: it polishes
+sequences, where CP-SAT is strong at proving and at large reshuffles."""
 
 from __future__ import annotations
 
