@@ -91,6 +91,22 @@ def test_small_benchmarks_reach_their_proven_optimum(folder: str, name: str, opt
     assert s.objective == optimum
 
 
+def test_a_small_job_shop_is_proven_optimal_and_the_run_ends_early() -> None:
+    """la20 (10x10): CP-SAT closes the gap, so the planner knows no better schedule exists and
+    does not wait for the time limit."""
+    path = BENCHMARKS / "jssp" / "la20.txt"
+    if not path.exists():
+        pytest.skip("benchmarks not available")
+    from plantops.scheduling.readers import read_instance
+
+    p = read_instance(path).problem
+    started = time.monotonic()
+    s = solve(p, time_limit=60)
+    verify(p, s)
+    assert (s.status, s.objective, s.lower_bound) == (Status.optimal, 902, 902)
+    assert time.monotonic() - started < 55
+
+
 def bottleneck_shop() -> Problem:
     """Three orders through a press (5) then paint (1), all due at 6, and an assembly order
     waiting for a component order (8 on a lathe) before its own operation."""
