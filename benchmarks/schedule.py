@@ -201,6 +201,8 @@ def quality(args: argparse.Namespace) -> None:
         if (name_of[path], method, limit) not in done
     ]
     print(f"{len(done)} runs already recorded, {len(todo)} to go", flush=True)
+    if args.report_only:  # the table of what is recorded so far; the header says how much
+        todo = []
     args.out.parent.mkdir(parents=True, exist_ok=True)
     with args.out.open("a", encoding="utf-8") as out:
         for limit, path, method in todo:
@@ -383,6 +385,9 @@ def main() -> None:
     q.add_argument("--time-limits", default="10,60", help="comma-separated seconds")
     q.add_argument("--methods", default="plantops,cpsat,pyjobshop")
     q.add_argument("--data", type=Path, default=DATA)
+    q.add_argument(
+        "--report-only", action="store_true", help="the table from the runs in --out, no new run"
+    )
     s = commands.add_parser("scale", help="random job shops of 1k, 10k, 100k operations")
     s.add_argument("--sizes", default="1k,10k,100k")
     s.add_argument("--time-limit", type=float, default=60.0)
