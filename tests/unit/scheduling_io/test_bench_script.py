@@ -39,10 +39,10 @@ def script(monkeypatch: pytest.MonkeyPatch) -> ModuleType:
     return module
 
 
-def _args(out: Path, doc: Path) -> argparse.Namespace:
+def _args(out: Path, doc: Path, report_only: bool = False) -> argparse.Namespace:
     return argparse.Namespace(
         select=["ft06", "la01"], methods="plantops", time_limits="1", workers=2,
-        out=out, doc=doc, data=DATA, label="", full="",
+        out=out, doc=doc, data=DATA, label="", full="", report_only=report_only,
     )  # fmt: skip
 
 
@@ -60,9 +60,13 @@ def test_a_rerun_skips_what_is_recorded_and_an_engine_change_measures_again(
     assert len(script.calls) == 2
     assert "2 instances, 2 of 2 runs measured" in doc.read_text()
     monkeypatch.setattr(script, "fingerprint", lambda method: "changed-engine")
+    script.quality(_args(out, doc, report_only=True))  # the table of what is recorded
+    assert len(script.calls) == 2
+    assert "2 instances, 0 of 2 runs measured" in doc.read_text()
     script.quality(_args(out, doc))
     assert len(script.calls) == 4
     assert len(out.read_text().splitlines()) == 4
+    assert "2 instances, 2 of 2 runs measured" in doc.read_text()
 
 
 @needs_data
