@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from plantops.scheduling.audit import audit
 from plantops.scheduling.checker import check
 from plantops.scheduling.checker import objective_value as checked_objective
@@ -12,6 +14,7 @@ from plantops.scheduling.evaluate import Solution
 from plantops.scheduling.index import compile_problem
 from plantops.scheduling.instances import job_shop
 from plantops.scheduling.problem import Problem
+from plantops.scheduling.readers import read_instance
 from plantops.scheduling.schedule import Schedule, Status
 
 BENCHMARKS = Path(__file__).resolve().parents[4] / "shared" / "benchmarks"
@@ -24,6 +27,14 @@ FT06 = """6 6
 2 9 1 3 4 5 5 4 0 3 3 1
 1 3 3 3 5 9 0 10 4 4 2 1
 """
+
+
+def benchmark(folder: str, name: str) -> Problem:
+    """A published instance from ../shared/benchmarks; the test is skipped without the set."""
+    path = BENCHMARKS / folder / (name + (".fjs" if folder == "fjsp" else ".txt"))
+    if not path.exists():
+        pytest.skip(f"benchmark instance {path} not available")
+    return read_instance(path).problem
 
 
 def job_shop_text(text: str) -> Problem:

@@ -13,12 +13,11 @@ from plantops.scheduling.greedy import IteratedGreedy
 from plantops.scheduling.index import compile_problem
 from plantops.scheduling.permutation import flow_shop
 from plantops.scheduling.problem import Job, Mode, Operation, Problem, Resource
-from plantops.scheduling.readers import read_instance
 from plantops.scheduling.schedule import Schedule, Status
 from plantops.scheduling.shopgraph import Shop
 from plantops.scheduling.tabu import Tabu, shop_graph
 
-from .support import BENCHMARKS, FT06, job_shop_text
+from .support import FT06, benchmark, job_shop_text
 from .test_parts import flow_problem
 
 
@@ -61,7 +60,7 @@ def test_tabu_search_moves_operations_between_machines() -> None:
 def test_a_blend_of_two_flexible_schedules_is_a_schedule_between_them() -> None:
     # the tabu search restarts from children of elite schedules: machines ordered by a blend
     # of the parents' start times, modes from either parent; never a cycle
-    p = read_instance(BENCHMARKS / "fjsp" / "mk01.fjs").problem
+    p = benchmark("fjsp", "mk01")
     idx = compile_problem(p)
     a, _ = construct(idx, Rule())
     b, _ = construct(idx, Rule(noise=0.5, seed=3))

@@ -21,7 +21,7 @@ from plantops.scheduling.problem import (
 from plantops.scheduling.schedule import Progress, Status
 from plantops.scheduling.solver import solve
 
-from .support import BENCHMARKS, FT06, job_shop_text, verify
+from .support import FT06, benchmark, job_shop_text, verify
 
 
 def test_ft06_is_solved_to_its_optimum_55() -> None:
@@ -63,12 +63,7 @@ def test_a_failing_callback_stops_the_search_and_surfaces() -> None:
 
 
 def test_the_time_limit_holds_on_a_hard_instance() -> None:
-    path = BENCHMARKS / "jssp" / "ta21.txt"
-    if not path.exists():
-        pytest.skip("benchmarks not available")
-    from plantops.scheduling.readers import read_instance
-
-    p = read_instance(path).problem
+    p = benchmark("jssp", "ta21")
     started = time.monotonic()
     s = solve(p, time_limit=2)
     assert time.monotonic() - started < 3.5
@@ -80,12 +75,7 @@ def test_the_time_limit_holds_on_a_hard_instance() -> None:
     ("folder", "name", "optimum"), [("jssp", "la01", 666), ("fjsp", "mk01", 40)]
 )
 def test_small_benchmarks_reach_their_proven_optimum(folder: str, name: str, optimum: int) -> None:
-    path = BENCHMARKS / folder / (name + (".fjs" if folder == "fjsp" else ".txt"))
-    if not path.exists():
-        pytest.skip("benchmarks not available")
-    from plantops.scheduling.readers import read_instance
-
-    p = read_instance(path).problem
+    p = benchmark(folder, name)
     s = solve(p, time_limit=15)
     verify(p, s)
     assert s.objective == optimum
@@ -94,12 +84,7 @@ def test_small_benchmarks_reach_their_proven_optimum(folder: str, name: str, opt
 def test_a_small_job_shop_is_proven_optimal_and_the_run_ends_early() -> None:
     """la20 (10x10): CP-SAT closes the gap, so the planner knows no better schedule exists and
     does not wait for the time limit."""
-    path = BENCHMARKS / "jssp" / "la20.txt"
-    if not path.exists():
-        pytest.skip("benchmarks not available")
-    from plantops.scheduling.readers import read_instance
-
-    p = read_instance(path).problem
+    p = benchmark("jssp", "la20")
     started = time.monotonic()
     s = solve(p, time_limit=60)
     verify(p, s)
