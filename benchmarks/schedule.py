@@ -9,7 +9,10 @@ CP-SAT model and PyJobShop (benchmarks/peers). Every result goes through the ind
 checker; the objective reported is the checker's. Selections are families (jssp, fjsp,
 pfsp_tt, pfsp_sdst), named sets (ta01-40, ta51-60, ta71-80, mk01-10, and `sample`: three
 instances of every other family), globs relative to the
-data folder (jssp/la0*.txt) or instance names (ft06). `scale` times a seeded random job shop
+data folder (jssp/la0*.txt) or instance names (ft06). Each instance runs --repeat times per
+method and time limit (the sample's at least SAMPLE_RUNS times) and the table takes the median
+run: on a family of three instances one lucky or unlucky draw of thread timing would otherwise
+decide the family's mean. `scale` times a seeded random job shop
 (1k = 50x20, 10k = 100x100, 100k = 1000x100 operations) in a process per run: time to the
 first schedule, to within 1 % of the final one, peak memory; medians over --repeat runs.
 `first` times the first verified schedule on the 100x20 instances (ta71-80).
@@ -17,10 +20,10 @@ first schedule, to within 1 % of the final one, peak memory; medians over --repe
 Every run appends a JSON line to --out (benchmarks/results/, kept in the repository) tagged
 with a fingerprint of the code that produced it: the engine's sources for PlantOps, the peer's
 module and solver versions for a peer. `quality` skips a run whose instance, method, time
-limit, workers and fingerprint are already recorded, and builds its table from every matching
-record, so a long measurement can be stopped and resumed, and an engine change re-measures
-the engine only. Tables go into docs/benchmarks.md, section "## Scheduling engine vs peers"
-(other sections are left alone)."""
+limit, workers, run number and fingerprint are already recorded, and builds its table from
+every matching record, so a long measurement can be stopped and resumed, and an engine change
+re-measures the engine only. Tables go into docs/benchmarks.md, section "## Scheduling engine
+vs peers" (other sections are left alone)."""
 
 from __future__ import annotations
 
@@ -100,6 +103,9 @@ def fingerprint(method: str) -> str:
     return digest.hexdigest()[:12]
 
 
+SAMPLE_RUNS = 3  # runs per instance and method of the sample families: their medians count
+
+
 def sample(data: Path) -> list[Path]:
     """Three instances, evenly spread, of every family but ta01-40 and mk01-10 (measured in
     full): the rest of the published record, at a cost a 2-core machine can measure."""
@@ -134,7 +140,9 @@ def select(names: list[str], data: Path) -> list[Path]:
     return list(dict.fromkeys(found))
 
 
-def run_one(path: Path, method: str, solver: Solver, limit: float, workers: int) -> dict[str, Any]:
+def run_one(
+    path: Path, method: str, solver: Solver, limit: float, workers: int, run: int = 0
+) -> dict[str, Any]:
     instance = read_instance(path)
     bounds = json.loads((path.parent.parent / "bounds.json").read_text()).get(instance.name, {})
     row: dict[str, Any] = {
@@ -144,6 +152,7 @@ def run_one(path: Path, method: str, solver: Solver, limit: float, workers: int)
         "method": method,
         "time_limit": limit,
         "workers": workers,
+        "run": run,
         "ub": bounds.get("ub"),
         "lb": bounds.get("lb"),
         "code": fingerprint(method),
@@ -186,6 +195,8 @@ def quality(args: argparse.Namespace) -> None:
     codes = {method: fingerprint(method) for method in chosen}
     name_of = {path: read_instance(path).name for path in files}
     names = set(name_of.values())
+    sampled = set(sample(args.data)) if "sample" in args.select else set()
+    runs = {p: max(args.repeat, SAMPLE_RUNS if p in sampled else 1) for p in files}
     done = {
         _key(row): row
         for row in _records(args.out)
@@ -193,42 +204,58 @@ def quality(args: argparse.Namespace) -> None:
         and row.get("workers") == args.workers and row.get("instance") in names
         and row.get("time_limit") in limits
     }  # fmt: skip
-    todo = [
-        (limit, path, method)
+    wanted = {
+        (name_of[path], method, limit, run): (limit, path, method, run)
         for limit in limits
         for path in files
+        for run in range(runs[path])
         for method in chosen
-        if (name_of[path], method, limit) not in done
-    ]
+    }
+    done = {key: row for key, row in done.items() if key in wanted}
+    todo = [what for key, what in wanted.items() if key not in done]
     print(f"{len(done)} runs already recorded, {len(todo)} to go", flush=True)
     if args.report_only:  # the table of what is recorded so far; the header says how much
         todo = []
     args.out.parent.mkdir(parents=True, exist_ok=True)
     with args.out.open("a", encoding="utf-8") as out:
-        for limit, path, method in todo:
-            row = run_one(path, method, solvers[method], limit, args.workers)
+        for limit, path, method, run in todo:
+            row = run_one(path, method, solvers[method], limit, args.workers, run)
             done[_key(row)] = row
             out.write(json.dumps(row) + "\n")
             out.flush()
             shown = row["objective"] if row["feasible"] else f"not verified ({row['status']})"
             print(
-                f"{limit:g}s {row['instance']:<16} {method:<10} {shown} "
+                f"{limit:g}s {row['instance']:<16} {method:<10} run {run + 1} {shown} "
                 f"best known {row['ub']} in {row['seconds']:.1f}s",
                 flush=True,
             )
     rows = list(done.values())
-    expected = len(files) * len(chosen) * len(limits)
     table = report.quality_table(rows, chosen)
     print("\n" + table)
     if args.doc:
-        what = f"{len(files)} instances, {len(rows)} of {expected} runs measured"
+        what = f"{len(files)} instances, {len(rows)} of {len(wanted)} runs measured"
+        if any(n > 1 for n in runs.values()):
+            what += f" ({_counts(runs)}; the median run of each counts)"
         dates = sorted({row["date"] for row in rows if row.get("date")})
         body = _header(args, what, dates) + "\n\n" + table
         report.update_doc(args.doc, "Quality", body, PREAMBLE)
 
 
-def _key(row: dict[str, Any]) -> tuple[str, str, float]:
-    return row["instance"], row["method"], row["time_limit"]
+def _counts(runs: dict[Path, int]) -> str:
+    """'55 instances run once, 45 three times', for the header."""
+    words = {1: "once", 2: "twice", 3: "three times"}
+    by_count: dict[int, int] = {}
+    for n in runs.values():
+        by_count[n] = by_count.get(n, 0) + 1
+    return ", ".join(
+        f"{k} instance{'s' * (k != 1)} run {words.get(n, f'{n} times')}"
+        for n, k in sorted(by_count.items())
+    )
+
+
+def _key(row: dict[str, Any]) -> tuple[str, str, float, int]:
+    """Rows recorded before runs were numbered are run 0."""
+    return row["instance"], row["method"], row["time_limit"], row.get("run", 0)
 
 
 def _records(path: Path) -> list[dict[str, Any]]:
@@ -384,6 +411,10 @@ def main() -> None:
     q.add_argument("select", nargs="+", help="families, sets, globs or instance names")
     q.add_argument("--time-limits", default="10,60", help="comma-separated seconds")
     q.add_argument("--methods", default="plantops,cpsat,pyjobshop")
+    q.add_argument(
+        "--repeat", type=int, default=1,
+        help=f"runs per instance and method (the median counts; the sample's: {SAMPLE_RUNS})",
+    )  # fmt: skip
     q.add_argument("--data", type=Path, default=DATA)
     q.add_argument(
         "--report-only", action="store_true", help="the table from the runs in --out, no new run"

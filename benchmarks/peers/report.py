@@ -48,24 +48,46 @@ def gap(objective: int | None, upper: int | None) -> float | None:
     return (objective - upper) / upper
 
 
+def median_runs(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """One row per instance, method and time limit: the median of its runs (unverified runs
+    rank last; of an even number, the worse middle one)."""
+    runs: dict[tuple[str, str, float], list[dict[str, Any]]] = defaultdict(list)
+    for row in rows:
+        runs[row["instance"], row["method"], row["time_limit"]].append(row)
+    out = []
+    for same in runs.values():
+        same.sort(key=lambda r: (not r["feasible"], r["objective"] or 0, r["seconds"]))
+        out.append({**same[len(same) // 2], "runs": len(same)})
+    return out
+
+
 def quality_table(rows: list[dict[str, Any]], methods: list[str]) -> str:
+    """Per family and method, over the median run of each instance."""
     groups: dict[tuple[float, str, str], dict[str, list[dict[str, Any]]]] = defaultdict(
         lambda: defaultdict(list)
     )
-    for row in rows:
+    for row in median_runs(rows):
         groups[row["time_limit"], row["format"], row["family"]][row["method"]].append(row)
-    head = ["time limit", "format", "family", "instances"]
+    head = ["time limit", "format", "family", "instances", "runs"]
     for method in methods:
         name = METHOD_NAMES.get(method, method)
         head += [f"{name} mean gap %", "proven opt.", "at best known", "verified"]
-    lines = ["| " + " | ".join(head) + " |", "|" + " --- |" * 4 + " ---: |" * 4 * len(methods)]
+    lines = [
+        "| " + " | ".join(head) + " |",
+        "|" + " --- |" * 4 + " ---: |" * (1 + 4 * len(methods)),
+    ]
     for (limit, kind, fam), by_method in sorted(groups.items()):
         count = max(len(v) for v in by_method.values())
-        cells = [f"{limit:g} s", kind, fam, str(count)]
+        every = [r["runs"] for v in by_method.values() for r in v]
+        cells = [f"{limit:g} s", kind, fam, str(count), _span(min(every), max(every))]
         for method in methods:
             cells += _cells(by_method.get(method, []))
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines)
+
+
+def _span(low: int, high: int) -> str:
+    return str(low) if low == high else f"{low}-{high}"
 
 
 def _cells(rows: list[dict[str, Any]]) -> list[str]:

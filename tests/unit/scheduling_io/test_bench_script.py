@@ -39,9 +39,9 @@ def script(monkeypatch: pytest.MonkeyPatch) -> ModuleType:
     return module
 
 
-def _args(out: Path, doc: Path, report_only: bool = False) -> argparse.Namespace:
+def _args(out: Path, doc: Path, report_only: bool = False, repeat: int = 1) -> argparse.Namespace:
     return argparse.Namespace(
-        select=["ft06", "la01"], methods="plantops", time_limits="1", workers=2,
+        select=["ft06", "la01"], methods="plantops", time_limits="1", workers=2, repeat=repeat,
         out=out, doc=doc, data=DATA, label="", full="", report_only=report_only,
     )  # fmt: skip
 
@@ -70,12 +70,51 @@ def test_a_rerun_skips_what_is_recorded_and_an_engine_change_measures_again(
 
 
 @needs_data
-def test_the_sample_takes_three_of_every_other_family(script: Any) -> None:
+def test_repeated_runs_are_numbered_and_the_table_takes_each_instance_s_median_run(
+    script: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out, doc = tmp_path / "results.jsonl", tmp_path / "benchmarks.md"
+    script.quality(_args(out, doc))  # one run each, recorded before any repeat
+    draws = iter([70, 55, 60, 900])  # ft06 runs 2 and 3, la01 runs 2 and 3: thread timing
+    real_run_one = script.run_one
+
+    def run_one(*args: Any, **kwargs: Any) -> dict[str, Any]:
+        row: dict[str, Any] = real_run_one(*args, **kwargs)
+        return {**row, "objective": next(draws)}
+
+    monkeypatch.setattr(script, "run_one", run_one)
+    script.quality(_args(out, doc, repeat=3))
+    rows = [json.loads(line) for line in out.read_text().splitlines()]
+    assert sorted((r["instance"], r.get("run", 0)) for r in rows) == [
+        ("ft06", 0), ("ft06", 1), ("ft06", 2), ("la01", 0), ("la01", 1), ("la01", 2),
+    ]  # fmt: skip
+    assert len(script.calls) == 2 + 4  # the first runs were not measured again
+    text = doc.read_text()
+    assert "2 instances, 6 of 6 runs measured (2 instances run three times" in text
+    medians = {r["instance"]: r for r in script.report.median_runs(rows)}
+    first = {r["instance"]: r["objective"] for r in rows if r.get("run", 0) == 0}
+    assert medians["ft06"]["objective"] == sorted([first["ft06"], 70, 55])[1]
+    assert medians["la01"]["objective"] == sorted([first["la01"], 60, 900])[1]
+    assert medians["ft06"]["runs"] == 3
+    table_row = next(line for line in text.splitlines() if "| ft |" in line)
+    gap = 100 * (medians["ft06"]["objective"] - 55) / 55
+    assert table_row.split(" | ")[4:6] == ["3", f"{gap:.2f}"]
+
+
+@needs_data
+def test_the_sample_takes_three_of_every_other_family_and_runs_each_three_times(
+    script: Any, tmp_path: Path
+) -> None:
     chosen = script.select(["sample"], DATA)
     names = {p.stem for p in chosen}
     assert {"ft06", "ft10", "ft20", "kacem1"} <= names
     assert not names & {"ta01", "mk01"}  # measured in full elsewhere
     assert len(chosen) == len(names) and len(chosen) <= 3 * 16
+    args = _args(tmp_path / "results.jsonl", tmp_path / "benchmarks.md", report_only=True)
+    args.select = ["sample", "ta01"]
+    script.quality(args)
+    header = f"0 of {3 * len(chosen) + 1} runs measured (1 instance run once, {len(chosen)} "
+    assert header + "instances run three times" in args.doc.read_text()
 
 
 def test_the_fingerprint_of_the_engine_follows_its_sources(script: Any) -> None:
