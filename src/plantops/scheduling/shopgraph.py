@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass
+from graphlib import TopologicalSorter
 from itertools import pairwise
 
 from plantops.scheduling.evaluate import Solution, sequences
@@ -58,19 +59,13 @@ def shop_graph(idx: Index, sol: Solution | None = None) -> Graph | None:
 
 
 def _routing_rank(js: list[list[tuple[int, int]]], n: int) -> list[int]:
-    """Kahn's order of the routing arcs (validation has ruled out cycles)."""
-    indeg = [0] * n
-    for out in js:
+    """A topological order of the routing arcs (validation has ruled out cycles)."""
+    order = TopologicalSorter({o: [] for o in range(n)})
+    for o, out in enumerate(js):
         for s, _ in out:
-            indeg[s] += 1
-    order = [o for o in range(n) if not indeg[o]]
-    for o in order:  # grows while iterating
-        for s, _ in js[o]:
-            indeg[s] -= 1
-            if not indeg[s]:
-                order.append(s)
+            order.add(s, o)
     rank = [0] * n
-    for i, o in enumerate(order):
+    for i, o in enumerate(order.static_order()):
         rank[o] = i
     return rank
 
@@ -88,9 +83,7 @@ class Shop:
         self.jp_count = [len(x) for x in graph.jp]
         self.jp1 = [x[0][0] if x else -1 for x in graph.jp]
         self.jpl1 = [x[0][1] if x else 0 for x in graph.jp]
-        self.mode = sol.mode[:]
-        self.p = [graph.modes[o][m][1] for o, m in enumerate(self.mode)]
-        self.mach = [graph.modes[o][m][0] for o, m in enumerate(self.mode)]
+        self._take(sol.mode)
         self.ms, self.mp = [-1] * self.n, [-1] * self.n
         self.first = [-1] * graph.machines
         for k, seq in enumerate(sequences(idx, sol)):
@@ -108,9 +101,8 @@ class Shop:
         return self.ms[:], self.mp[:], self.mode[:]
 
     def restore(self, links: Links) -> None:
-        self.ms, self.mp, self.mode = links[0][:], links[1][:], links[2][:]
-        self.p = [self.g.modes[o][m][1] for o, m in enumerate(self.mode)]
-        self.mach = [self.g.modes[o][m][0] for o, m in enumerate(self.mode)]
+        self.ms, self.mp = links[0][:], links[1][:]
+        self._take(links[2])
         self.first = [-1] * self.g.machines
         for o in range(self.n):
             if self.mp[o] < 0:
@@ -120,9 +112,7 @@ class Shop:
     def arrange(self, mode: list[int], key: list[float]) -> None:
         """Take these modes and order every machine by `key`, which must rise along each
         routing arc (ties are broken by the routing's own order, see `Graph.rank`)."""
-        self.mode = mode[:]
-        self.p = [self.g.modes[o][m][1] for o, m in enumerate(mode)]
-        self.mach = [self.g.modes[o][m][0] for o, m in enumerate(mode)]
+        self._take(mode)
         self.ms, self.mp = [-1] * self.n, [-1] * self.n
         self.first = [-1] * self.g.machines
         last = [-1] * self.g.machines
@@ -136,6 +126,12 @@ class Shop:
             last[k] = o
         if not self.evaluate():
             raise ValueError("the key does not follow the routings")
+
+    def _take(self, mode: list[int]) -> None:
+        """These modes, with the durations and machines they imply."""
+        self.mode = mode[:]
+        self.p = [self.g.modes[o][m][1] for o, m in enumerate(mode)]
+        self.mach = [self.g.modes[o][m][0] for o, m in enumerate(mode)]
 
     # -- longest paths ---------------------------------------------------------------------
 

@@ -23,14 +23,14 @@ from plantops.scheduling.incumbent import Incumbent
 from plantops.scheduling.index import Index, compile_problem
 from plantops.scheduling.lns import Lns
 from plantops.scheduling.local import flow_start, local_search
+from plantops.scheduling.permutation import flow_shop
 from plantops.scheduling.problem import Problem
 from plantops.scheduling.schedule import Progress, Schedule, Status
 from plantops.scheduling.validate import validate
 
 FULL_OPS = 2500  # above this the full model is only a last resort (no schedule otherwise)
 FULL_SHARE = 0.1  # of the time, for the full model before the search turns to LNS
-SMALL_OPS = 150  # a plain shop up to this: CP-SAT may prove the optimum in seconds
-SMALL_SHARE = 0.5  # of the time, for the full model of a small problem
+SMALL_OPS = 150  # a plain shop up to this: CP-SAT's full model, alone, does best
 
 
 def solve(
@@ -106,15 +106,17 @@ class _Run:
     def _plan(self) -> list[Callable[[], None]]:
         """CP-SAT (full model, then LNS) and, for classical shapes, their own local search in
         a thread of its own; with a single worker, the local search after a short CP-SAT.
-        On a small shop without alternatives CP-SAT keeps every worker and the full model for
-        longer: a proof ends the run early. Not with alternatives: there the tabu search's
-        moves between machines need their core (measured on mk06 and mk07)."""
+        A small job shop without alternatives is CP-SAT's alone, every worker on the full
+        model for the whole time: at that size its search finds and proves optima that the
+        tabu search, taking one of its cores, only slows down (medians of three runs of ft10,
+        orb01, abz5). Not with alternatives, where the tabu search's moves between machines
+        need their core (mk06, mk07), nor on a flow line, where CP-SAT is weak."""
         local = local_search(self.idx, self.inc, self.stopper, self.until, self.seed)
         if local is None:
             return [self._improve_with(self.workers)]
-        single = all(len(modes) == 1 for modes in self.idx.modes)
-        if self.workers >= 2 and self.idx.n <= SMALL_OPS and single:
-            return [self._improve_with(self.workers, SMALL_SHARE), local]
+        small = self.workers >= 2 and self.idx.n <= SMALL_OPS
+        if small and all(len(m) == 1 for m in self.idx.modes) and flow_shop(self.idx) is None:
+            return [self._improve_with(self.workers, full_share=1.0)]
         if self.workers >= 2:
             return [self._improve_with(self.workers - 1), local]
 
