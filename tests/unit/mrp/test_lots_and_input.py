@@ -20,7 +20,8 @@ from plantops.planning.mrp import (
     Supply,
     plan,
 )
-from plantops.planning.mrp.lots import orders
+from plantops.planning.mrp.lots import Lots
+from plantops.planning.mrp.units import to_units
 
 MON = date(2026, 1, 5)
 
@@ -47,7 +48,7 @@ def day(n: int) -> date:
     ],
 )
 def test_lot_rules(lot: LotSizing, net: D, expected: list[D]) -> None:
-    assert orders(lot, net) == expected
+    assert Lots.of(lot).orders(to_units(net)) == [to_units(q) for q in expected]
 
 
 def test_period_order_quantity_covers_the_net_requirements_of_its_periods() -> None:

@@ -13,7 +13,7 @@ from plantops.planning.mrp import (
     ExceptionKind,
     Item,
     MrpProblem,
-    Peg,
+    Pegging,
     Supply,
     plan,
 )
@@ -44,9 +44,11 @@ def test_safety_stock_is_kept_and_open_orders_are_expedited_before_anything_new(
         (ExceptionKind.expedite, "PO1", day(20), day(12)),
         (ExceptionKind.expedite, "PO2", day(9), MON),
     ]
-    assert result.covers["so"] == (Cover("PO2", "B", D(25)), Cover("PO1", "B", D(15)))
-    assert result.covers["safety stock B"] == (Cover(ON_HAND, "B", D(15)), Cover("PO2", "B", D(5)))
-    assert result.supply_pegs["PO1"] == (Peg("so", D(15)),)
+    pegging = Pegging(result)
+    assert pegging.covered("so") == [Cover("PO2", "B", D(25)), Cover("PO1", "B", D(15))]
+    assert pegging.served("B", ON_HAND) == {"safety stock B": D(15)}
+    assert pegging.served("B", "PO2") == {"safety stock B": D(5), "so": D(25)}
+    assert pegging.served("B", "PO1") == {"so": D(15)}
     # the record shows open supply where it is due: below zero until PO2 arrives
     record = {bucket.day: bucket.projected for bucket in result.records["B"]}
     assert record == {day(9): D(45), day(12): D(5), day(20): D(55)}
@@ -83,7 +85,7 @@ def test_defer_cancel_and_past_due_open_supply() -> None:
         (ExceptionKind.defer, "PO5"): (date(2025, 12, 30), day(26)),
         (ExceptionKind.defer, "PO6"): (day(6), day(15)),
     }
-    assert result.covers["d3"] == (Cover("PO6", "F", D(10)),)
+    assert Pegging(result).covered("d3") == [Cover("PO6", "F", D(10))]
     assert result.planned_orders == ()
 
 
@@ -93,4 +95,4 @@ def test_stock_promised_beyond_what_is_on_hand_is_a_requirement_today() -> None:
     result = plan(MrpProblem(items=(g,), today=MON))
     [order] = result.planned_orders
     assert (order.quantity, order.due, order.release) == (D(5), MON, MON)
-    assert order.pegs == (Peg("allocations G", D(5)),)
+    assert Pegging(result).served("G", "G/1") == {"allocated G": D(5)}

@@ -19,6 +19,7 @@ from plantops.planning.mrp import (
     LotRule,
     LotSizing,
     MrpProblem,
+    Pegging,
     Supply,
     WorkingDays,
     plan,
@@ -79,15 +80,16 @@ def problems(draw: st.DrawFn) -> MrpProblem:
 def test_mrp_invariants(problem: MrpProblem) -> None:
     result = plan(problem)
     items = {item.code: item for item in problem.items}
+    pegging = Pegging(result)
     for demand in problem.demands:
-        own = [c for c in result.covers[demand.id] if c.item == demand.item]
+        own = [c for c in pegging.covered(demand.id) if c.item == demand.item]
         assert sum(c.quantity for c in own) == demand.quantity
     supplied: dict[str, D] = defaultdict(D)
     for order in result.planned_orders:
         item = items[order.item]
         assert order.release == problem.calendar.back(order.due, item.lead_time_days)
         assert problem.calendar.works(order.due)
-        assert sum(p.quantity for p in order.pegs) <= order.quantity
+        assert sum(pegging.served(order.item, order.id).values()) <= order.quantity
         if item.lot.rule == LotRule.fixed:
             assert order.quantity == item.lot.fixed
         supplied[order.item] += order.quantity

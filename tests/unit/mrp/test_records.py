@@ -18,7 +18,7 @@ from plantops.planning.mrp import (
     LotRule,
     LotSizing,
     MrpProblem,
-    Peg,
+    Pegging,
     WorkingDays,
     plan,
 )
@@ -51,8 +51,9 @@ def test_lot_for_lot_with_stock_and_a_lead_time_across_a_weekend() -> None:
         Bucket(day(9), D(40), D(0), D(0), D(20), D(20), D(25)),
         Bucket(day(13), D(25), D(0), D(0), D(25), D(25), D(0)),
     )
-    assert result.covers["so2"] == (Cover(ON_HAND, "A", D(20)), Cover("A/1", "A", D(20)))
-    assert result.planned_orders[1].pegs == (Peg("so3", D(25)),)
+    pegging = Pegging(result)
+    assert pegging.covered("so2") == [Cover(ON_HAND, "A", D(20)), Cover("A/1", "A", D(20))]
+    assert pegging.served("A", "A/2") == {"so3": D(25)}
     assert not result.exceptions
 
 
@@ -104,16 +105,18 @@ def test_multi_level_with_low_level_codes_scrap_lot_multiples_and_pegging() -> N
         "C/1": (D(10), day(6), date(2026, 1, 2)),
         "C/2": (D(30), day(7), day(5)),
     }
-    pegs = {o.id: o.pegs for o in result.planned_orders}
-    assert pegs["C/1"] == (Peg("so1", D(6)), Peg("so1", D(4)))
-    assert pegs["C/2"] == (Peg("so1", D(21)),)  # its other 9 serve no demand: stock
-    assert result.covers["so1"] == (
+    pegging = Pegging(result)
+    assert pegging.served("C", "C/1") == {"so1": D(10)}  # 6 for S/1 on Tue 6, 4 for P/1
+    assert pegging.served("C", "C/2") == {"so1": D(21)}  # its other 9 serve no demand: stock
+    # level by level: P/1's 10; S from stock and S/1; C for S/1 (6, from C/1) and for P/1
+    # (25: the 4 left of C/1, 21 of C/2)
+    assert pegging.covered("so1") == [
         Cover("P/1", "P", D(10)),
         Cover(ON_HAND, "S", D(4)),
         Cover("S/1", "S", D(6)),
-        Cover("C/1", "C", D(6)),
         Cover("C/1", "C", D(4)),
         Cover("C/2", "C", D(21)),
-    )
+        Cover("C/1", "C", D(6)),
+    ]
     late = [(e.kind, e.order, e.day, e.to) for e in result.exceptions]
     assert late == [(ExceptionKind.past_due, "C/1", date(2026, 1, 2), MON)]

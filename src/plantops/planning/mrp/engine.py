@@ -3,98 +3,101 @@
 Items are planned in the order of their low-level codes (the deepest level each is used at),
 so every requirement an item will ever get from its parents is known before it is netted.
 A planned order of a made item puts the lines of its bill of materials, effective on its
-release date, as requirements on the components on that date, each carrying its share of
-the demands the order serves."""
+release date, as requirements on the components on that date."""
 
 from __future__ import annotations
 
-from collections import defaultdict, deque
+from collections import defaultdict
 from datetime import date
-from decimal import Decimal
 
-from plantops.masterdata.bom_graph import gross_quantity
 from plantops.planning.mrp.levels import low_level_codes
-from plantops.planning.mrp.lots import exact
-from plantops.planning.mrp.netting import Netting, Requirement
-from plantops.planning.mrp.problem import Bom, MrpProblem, Supply
+from plantops.planning.mrp.lots import Lots
+from plantops.planning.mrp.messages import messages, record
+from plantops.planning.mrp.netting import Lot, Netting, Requirement
+from plantops.planning.mrp.problem import Bom, MrpProblem
 from plantops.planning.mrp.result import (
     Bucket,
-    Cover,
     ExceptionMessage,
+    Link,
     MrpResult,
-    Peg,
     PlannedOrder,
+    Source,
 )
+from plantops.planning.mrp.units import SCALE, ceil_div, to_quantity, to_units
 from plantops.planning.mrp.validate import validate
+
+# a bill in units: (quantity made, [(component, quantity per, scrap in units)], from, to)
+Bill = tuple[int, list[tuple[str, int, int, date | None, date | None]], date | None, date | None]
 
 
 def plan(problem: MrpProblem) -> MrpResult:
-    """Planned orders, pegging, exception messages and records. Raises MrpInputError, with
+    """Planned orders, links, exception messages and records. Raises MrpInputError, with
     every problem of the input, before planning anything."""
     validate(problem)
     levels = low_level_codes(problem)
-    boms: dict[str, list[Bom]] = defaultdict(list)
-    for bom in sorted(problem.boms, key=lambda b: b.valid_from or date.min, reverse=True):
-        boms[bom.item].append(bom)  # the most recent version first
+    bills = _bills(problem.boms)
     wanted: dict[str, list[Requirement]] = defaultdict(list)
     for d in problem.demands:
-        wanted[d.item].append(Requirement(d.due, d.quantity, deque([(d.id, d.quantity)])))
-    open_supply: dict[str, list[Supply]] = defaultdict(list)
+        units = to_units(d.quantity)
+        wanted[d.item].append(Requirement(d.due, units, [(Source.demand, d.id, units)]))
+    open_supply: dict[str, list[tuple[str, int, date]]] = defaultdict(list)
     for s in problem.supplies:
-        open_supply[s.item].append(s)
+        open_supply[s.item].append((s.id, to_units(s.quantity), s.due))
     orders: list[PlannedOrder] = []
-    covers: dict[str, list[Cover]] = defaultdict(list)
-    messages: list[ExceptionMessage] = []
+    links: list[Link] = []
+    alerts: list[ExceptionMessage] = []
     records: dict[str, tuple[Bucket, ...]] = {}
-    pegs: dict[str, tuple[Peg, ...]] = {}
+    cal, today = problem.calendar, problem.today
     for item in sorted(problem.items, key=lambda i: (levels[i.code], i.code)):
-        netting = Netting(item, problem.calendar, problem.today, problem.defer_tolerance_days)
-        done = netting.run(wanted.pop(item.code, []), open_supply.get(item.code, []))
-        orders += done.orders
-        for demand, cover in done.covers:
-            covers[demand].append(cover)
-        messages += done.messages
-        records[item.code] = done.record
-        pegs.update(done.supply_pegs)
-        for order in done.orders:
-            if item.make:
-                _explode(order, boms.get(item.code, []), wanted)
-    return MrpResult(
-        planned_orders=tuple(orders),
-        covers={demand: tuple(rows) for demand, rows in covers.items()},
-        exceptions=tuple(messages),
-        records=records,
-        levels=levels,
-        supply_pegs=pegs,
-    )
+        netting = Netting(item, cal, today, Lots.of(item.lot))
+        netted = netting.run(wanted.pop(item.code, []), open_supply.get(item.code, []))
+        code, lead = item.code, item.lead_time_days
+        links += [Link(code, s, k, src, to_quantity(u)) for s, k, src, u in netted.links]
+        alerts += messages(item, netted, cal, today, problem.defer_tolerance_days)
+        records[code] = record(netted, lead, cal)
+        for lot in netted.planned:
+            release = cal.back(lot.due, lead)
+            orders.append(
+                PlannedOrder(lot.id, code, item.make, to_quantity(lot.size), release, lot.due)
+            )
+            if item.make and code in bills:
+                _explode(lot, release, bills[code], wanted)
+    return MrpResult(tuple(orders), tuple(links), tuple(alerts), records, levels)
+
+
+def _bills(boms: tuple[Bom, ...]) -> dict[str, list[Bill]]:
+    """Every item's bills in units, the most recent version first."""
+    out: dict[str, list[Bill]] = defaultdict(list)
+    for bom in sorted(boms, key=lambda b: b.valid_from or date.min, reverse=True):
+        lines = [
+            (
+                x.component,
+                to_units(x.quantity_per),
+                to_units(x.scrap_factor),
+                x.valid_from,
+                x.valid_to,
+            )
+            for x in bom.lines
+        ]
+        out[bom.item].append((to_units(bom.quantity), lines, bom.valid_from, bom.valid_to))
+    return out
 
 
 def _explode(
-    order: PlannedOrder, versions: list[Bom], wanted: dict[str, list[Requirement]]
+    lot: Lot, release: date, bills: list[Bill], wanted: dict[str, list[Requirement]]
 ) -> None:
-    """The components of `order`, needed when it is released."""
-    bom = next((b for b in versions if b.effective(order.release)), None)
-    if bom is None:
+    """The components of a planned order, needed when it is released: quantity per, over
+    the quantity the bill makes, grossed up by scrap (q / (1 - scrap)), rounded up."""
+    bill = next((b for b in bills if _on(release, b[2], b[3])), None)
+    if bill is None:
         return
-    for line in bom.lines:
-        if not line.effective(order.release):
+    made, lines, _, _ = bill
+    for component, per, scrap, start, end in lines:
+        if not _on(release, start, end):
             continue
-        quantity = exact(gross_quantity(line, order.quantity, bom.quantity))
-        share = quantity / order.quantity
-        served = deque((p.demand, exact(p.quantity * share)) for p in order.pegs)
-        _balance(served, quantity, f"stock {order.item}")
-        wanted[line.component].append(Requirement(order.release, quantity, served))
+        units = ceil_div(lot.size * per * SCALE, made * (SCALE - scrap))
+        wanted[component].append(Requirement(release, units, [(Source.order, lot.id, units)]))
 
 
-def _balance(served: deque[tuple[str, Decimal]], quantity: Decimal, surplus: str) -> None:
-    """Make the shares add up to the requirement exactly: rounding, and the part of the
-    order that no demand asked for (a lot size above the need), which goes to stock."""
-    gap = quantity - sum((q for _, q in served), Decimal(0))
-    if gap > 0:
-        served.append((surplus, gap))
-    while gap < 0:
-        demand, q = served.pop()
-        if q + gap > 0:
-            served.append((demand, q + gap))
-            break
-        gap += q
+def _on(day: date, start: date | None, end: date | None) -> bool:
+    return (start is None or start <= day) and (end is None or day <= end)

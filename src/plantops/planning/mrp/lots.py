@@ -1,47 +1,57 @@
-"""Lot sizing: the orders that cover a net requirement under an item's rule."""
+"""Lot sizing: the orders that cover a net requirement under an item's rule (in units)."""
 
 from __future__ import annotations
 
-from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
+from dataclasses import dataclass
+from decimal import Decimal
 
-from plantops.planning.mrp.problem import ZERO, LotRule, LotSizing
-
-STEP = Decimal("0.000001")  # the stored precision of quantities
-
-
-def exact(quantity: Decimal) -> Decimal:
-    """Up to the stored precision: a requirement is never rounded below what is needed."""
-    return quantity.quantize(STEP, rounding=ROUND_CEILING)
+from plantops.planning.mrp.problem import LotRule, LotSizing
+from plantops.planning.mrp.units import ceil_div, to_units
 
 
-def orders(lot: LotSizing, net: Decimal) -> list[Decimal]:
-    """Order quantities, in order, whose sum covers `net` (> 0). More than one when a fixed
-    size or a maximum caps a single order. For `period` the caller passes the net
-    requirement of the whole period."""
-    if lot.rule == LotRule.fixed:
-        assert lot.fixed is not None
-        count = int((net / lot.fixed).to_integral_value(rounding=ROUND_CEILING))
-        return [lot.fixed] * count
-    if lot.rule != LotRule.min_max_multiple:
-        return [exact(net)]
-    out: list[Decimal] = []
-    left = net
-    while left > 0:
-        quantity = _rounded_up(max(left, lot.minimum or ZERO), lot.multiple)
-        if lot.maximum is not None and quantity > lot.maximum:
-            quantity = _rounded_down(lot.maximum, lot.multiple) or lot.maximum
-        out.append(exact(quantity))
-        left -= out[-1]
-    return out
+@dataclass(frozen=True)
+class Lots:
+    """An item's lot rule with its sizes in units."""
+
+    rule: LotRule
+    fixed: int = 0
+    minimum: int = 0
+    maximum: int = 0  # 0: none
+    multiple: int = 0  # 0: none
+    periods: int = 0
+
+    @staticmethod
+    def of(lot: LotSizing) -> Lots:
+        def units(value: Decimal | None) -> int:
+            return to_units(value) if value is not None else 0
+
+        return Lots(
+            lot.rule, units(lot.fixed), units(lot.minimum), units(lot.maximum),
+            units(lot.multiple), lot.periods or 0,
+        )  # fmt: skip
+
+    def orders(self, net: int) -> list[int]:
+        """Order sizes, in order, whose sum covers `net` (> 0): more than one when a fixed
+        size or a maximum caps an order. For `period` the caller passes the net requirement
+        of the whole period."""
+        if self.rule == LotRule.fixed:
+            return [self.fixed] * ceil_div(net, self.fixed)
+        if self.rule != LotRule.min_max_multiple:
+            return [net]
+        out: list[int] = []
+        left = net
+        while left > 0:
+            size = _up(max(left, self.minimum), self.multiple)
+            if self.maximum and size > self.maximum:
+                size = _down(self.maximum, self.multiple) or self.maximum
+            out.append(size)
+            left -= size
+        return out
 
 
-def _rounded_up(quantity: Decimal, multiple: Decimal | None) -> Decimal:
-    if not multiple:
-        return quantity
-    return (quantity / multiple).to_integral_value(rounding=ROUND_CEILING) * multiple
+def _up(units: int, multiple: int) -> int:
+    return ceil_div(units, multiple) * multiple if multiple else units
 
 
-def _rounded_down(quantity: Decimal, multiple: Decimal | None) -> Decimal:
-    if not multiple:
-        return quantity
-    return (quantity / multiple).to_integral_value(rounding=ROUND_FLOOR) * multiple
+def _down(units: int, multiple: int) -> int:
+    return units // multiple * multiple if multiple else units

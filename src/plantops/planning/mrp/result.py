@@ -1,5 +1,6 @@
-"""What MRP returns: planned orders with their pegging, what covers each demand, exception
-messages, and the textbook MRP record of every item."""
+"""What MRP returns: planned orders, the links between supply and requirements (pegging, one
+level at a time; `pegging.Pegging` follows them across levels), exception messages and the
+textbook MRP record of every item."""
 
 from __future__ import annotations
 
@@ -8,19 +9,12 @@ from datetime import date
 from decimal import Decimal
 from enum import StrEnum
 
-ON_HAND = "on hand"  # the supply that is stock
+ON_HAND = "on hand"  # the supply that is an item's stock
+SAFETY_STOCK = "safety stock"  # the reserve an item keeps
+ALLOCATED = "allocated"  # stock promised beyond what is on hand
 
 
-@dataclass(frozen=True)
-class Peg:
-    """`quantity` (in the supply's item) serves `demand`, a top-level demand's id, or the
-    item's safety stock ("safety stock <item>")."""
-
-    demand: str
-    quantity: Decimal
-
-
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class PlannedOrder:
     id: str
     item: str
@@ -28,13 +22,29 @@ class PlannedOrder:
     quantity: Decimal
     release: date
     due: date
-    pegs: tuple[Peg, ...]
 
 
-@dataclass(frozen=True)
+class Source(StrEnum):
+    demand = "demand"  # independent demand: `source` is its id
+    order = "order"  # a planned order of a parent item needs the component: its id
+    reserve = "reserve"  # the item's own SAFETY_STOCK or ALLOCATED
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    """`quantity` of `item` from `supply` (ON_HAND, an open supply's id or a planned order's
+    id) meets part of what `source` requires of that item."""
+
+    item: str
+    supply: str
+    kind: Source
+    source: str
+    quantity: Decimal
+
+
+@dataclass(frozen=True, slots=True)
 class Cover:
-    """Part of a demand met by a supply of `item` (the demand's own item or a component):
-    ON_HAND, an open supply's id or a planned order's id."""
+    """`quantity` of `item` from `supply` goes into a demand."""
 
     supply: str
     item: str
@@ -49,17 +59,17 @@ class ExceptionKind(StrEnum):
     below_safety_stock = "below_safety_stock"  # stock available today is under safety stock
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ExceptionMessage:
     kind: ExceptionKind
     item: str
     order: str | None  # the open supply or planned order concerned
     day: date  # its date now (due, or release for a planned order)
-    to: date | None  # the date MRP suggests (expedite, defer)
+    to: date | None  # the date MRP suggests (expedite, defer; today for a late release)
     text: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Bucket:
     """One day of an item's MRP record (days on which something happens)."""
 
@@ -75,8 +85,7 @@ class Bucket:
 @dataclass(frozen=True)
 class MrpResult:
     planned_orders: tuple[PlannedOrder, ...]
-    covers: dict[str, tuple[Cover, ...]]  # per demand id
+    links: tuple[Link, ...]
     exceptions: tuple[ExceptionMessage, ...]
     records: dict[str, tuple[Bucket, ...]]  # per item
     levels: dict[str, int]  # low-level code per item (0: never a component)
-    supply_pegs: dict[str, tuple[Peg, ...]]  # per open supply: the demands it serves

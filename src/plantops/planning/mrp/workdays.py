@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import lru_cache
 
 _DAY = timedelta(days=1)
 
@@ -31,10 +32,7 @@ class WorkingDays:
     def back(self, day: date, days: int) -> date:
         """`days` working days before the working day on or before `day` (the release of an
         order with that lead time and due date)."""
-        day = self.on_or_before(day)
-        for _ in range(days):
-            day = self.on_or_before(day - _DAY)
-        return day
+        return _back(self, day, days)
 
     def ahead(self, day: date, days: int) -> date:
         """`days` working days after `day` (0: the first working day from `day` on)."""
@@ -45,3 +43,11 @@ class WorkingDays:
             while not self.works(day):
                 day += _DAY
         return day
+
+
+@lru_cache(maxsize=1 << 16)  # a plan asks the same few hundred dates over and over
+def _back(calendar: WorkingDays, day: date, days: int) -> date:
+    day = calendar.on_or_before(day)
+    for _ in range(days):
+        day = calendar.on_or_before(day - _DAY)
+    return day

@@ -1,0 +1,78 @@
+"""Exception messages and the MRP record of one netted item."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date
+
+from plantops.planning.mrp.netting import Netted
+from plantops.planning.mrp.problem import Item
+from plantops.planning.mrp.result import Bucket, ExceptionKind, ExceptionMessage
+from plantops.planning.mrp.units import to_quantity, to_units
+from plantops.planning.mrp.workdays import WorkingDays
+
+
+def messages(
+    item: Item, netted: Netted, calendar: WorkingDays, today: date, tolerance: int
+) -> list[ExceptionMessage]:
+    """What the planner should act on: open supply to expedite, defer or cancel, anything
+    due or to be released in the past, stock below its safety stock."""
+    out: list[ExceptionMessage] = []
+
+    def say(kind: ExceptionKind, order: str | None, day: date, to: date | None, text: str) -> None:
+        out.append(ExceptionMessage(kind, item.code, order, day, to, text))
+
+    if netted.available < to_units(item.safety_stock):
+        available = to_quantity(netted.available).normalize()
+        text = f"{available} available today, safety stock {item.safety_stock}"
+        say(ExceptionKind.below_safety_stock, None, today, None, text)
+    for lot in netted.opened:
+        due = lot.due
+        if due < today:
+            say(ExceptionKind.past_due, lot.id, due, None, f"due {due}, still open")
+        if lot.first_need is None:
+            size = to_quantity(lot.size).normalize()
+            say(ExceptionKind.cancel, lot.id, due, None, f"{size} due {due} is not needed")
+            continue
+        need = calendar.on_or_before(lot.first_need)
+        if need < due:
+            say(ExceptionKind.expedite, lot.id, due, need, f"needed on {need}, due {due}")
+        elif need > calendar.ahead(due, tolerance):
+            say(ExceptionKind.defer, lot.id, due, need, f"due {due}, not needed before {need}")
+    for lot in netted.planned:
+        release = calendar.back(lot.due, item.lead_time_days)
+        if release < today:
+            text = f"to be released on {release} for {lot.due}"
+            say(ExceptionKind.past_due, lot.id, release, today, text)
+    return out
+
+
+def record(netted: Netted, lead_time: int, calendar: WorkingDays) -> tuple[Bucket, ...]:
+    """The item's MRP record, one bucket per day on which something happens."""
+    scheduled: dict[date, int] = defaultdict(int)
+    receipts: dict[date, int] = defaultdict(int)
+    releases: dict[date, int] = defaultdict(int)
+    for lot in netted.opened:
+        scheduled[lot.due] += lot.size
+    for lot in netted.planned:
+        receipts[lot.due] += lot.size
+        releases[calendar.back(lot.due, lead_time)] += lot.size
+    gross, net = netted.gross, netted.net
+    days = sorted({*gross, *scheduled, *receipts, *releases, *net})
+    out, projected = [], netted.available
+    q = to_quantity
+    for day in days:
+        projected += scheduled[day] + receipts[day] - gross.get(day, 0)
+        gross_, net_ = q(gross.get(day, 0)), q(net.get(day, 0))
+        out.append(
+            Bucket(
+                day,
+                gross_,
+                q(scheduled[day]),
+                q(projected),
+                net_,
+                q(receipts[day]),
+                q(releases[day]),
+            )
+        )
+    return tuple(out)
