@@ -12,11 +12,10 @@ from datetime import date
 
 from plantops.planning.mrp.levels import low_level_codes
 from plantops.planning.mrp.lots import Lots
-from plantops.planning.mrp.messages import messages, record
+from plantops.planning.mrp.messages import Records, messages
 from plantops.planning.mrp.netting import Lot, Netting, Requirement
 from plantops.planning.mrp.problem import Bom, MrpProblem
 from plantops.planning.mrp.result import (
-    Bucket,
     ExceptionMessage,
     Link,
     MrpResult,
@@ -46,22 +45,20 @@ def plan(problem: MrpProblem) -> MrpResult:
     orders: list[PlannedOrder] = []
     links: list[Link] = []
     alerts: list[ExceptionMessage] = []
-    records: dict[str, tuple[Bucket, ...]] = {}
     cal, today = problem.calendar, problem.today
+    records = Records(cal)
     for item in sorted(problem.items, key=lambda i: (levels[i.code], i.code)):
         netting = Netting(item, cal, today, Lots.of(item.lot))
         netted = netting.run(wanted.pop(item.code, []), open_supply.get(item.code, []))
-        code, lead = item.code, item.lead_time_days
-        links += [Link(code, s, k, src, to_quantity(u)) for s, k, src, u in netted.links]
+        code = item.code
+        links += [Link(code, s, k, src, u) for s, k, src, u in netted.links]
         alerts += messages(item, netted, cal, today, problem.defer_tolerance_days)
-        records[code] = record(netted, lead, cal)
+        records.add(item, netted)
         for lot in netted.planned:
-            release = cal.back(lot.due, lead)
-            orders.append(
-                PlannedOrder(lot.id, code, item.make, to_quantity(lot.size), release, lot.due)
-            )
+            size = to_quantity(lot.size)
+            orders.append(PlannedOrder(lot.id, code, item.make, size, lot.release, lot.due))
             if item.make and code in bills:
-                _explode(lot, release, bills[code], wanted)
+                _explode(lot, bills[code], wanted)
     return MrpResult(tuple(orders), tuple(links), tuple(alerts), records, levels)
 
 
@@ -83,11 +80,10 @@ def _bills(boms: tuple[Bom, ...]) -> dict[str, list[Bill]]:
     return out
 
 
-def _explode(
-    lot: Lot, release: date, bills: list[Bill], wanted: dict[str, list[Requirement]]
-) -> None:
+def _explode(lot: Lot, bills: list[Bill], wanted: dict[str, list[Requirement]]) -> None:
     """The components of a planned order, needed when it is released: quantity per, over
     the quantity the bill makes, grossed up by scrap (q / (1 - scrap)), rounded up."""
+    release = lot.release
     bill = next((b for b in bills if _on(release, b[2], b[3])), None)
     if bill is None:
         return

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterator, Mapping
 from datetime import date
 
 from plantops.planning.mrp.netting import Netted
@@ -40,11 +41,35 @@ def messages(
         elif need > calendar.ahead(due, tolerance):
             say(ExceptionKind.defer, lot.id, due, need, f"due {due}, not needed before {need}")
     for lot in netted.planned:
-        release = calendar.back(lot.due, item.lead_time_days)
-        if release < today:
-            text = f"to be released on {release} for {lot.due}"
-            say(ExceptionKind.past_due, lot.id, release, today, text)
+        if lot.release < today:
+            text = f"to be released on {lot.release} for {lot.due}"
+            say(ExceptionKind.past_due, lot.id, lot.release, today, text)
     return out
+
+
+class Records(Mapping[str, tuple[Bucket, ...]]):
+    """Every item's MRP record, each built the first time it is asked for (a plant has tens
+    of thousands; a planner looks at a few)."""
+
+    def __init__(self, calendar: WorkingDays) -> None:
+        self._calendar = calendar
+        self._netted: dict[str, tuple[Netted, int]] = {}
+        self._built: dict[str, tuple[Bucket, ...]] = {}
+
+    def add(self, item: Item, netted: Netted) -> None:
+        self._netted[item.code] = (netted, item.lead_time_days)
+
+    def __getitem__(self, item: str) -> tuple[Bucket, ...]:
+        if item not in self._built:
+            netted, lead_time = self._netted[item]
+            self._built[item] = record(netted, lead_time, self._calendar)
+        return self._built[item]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._netted)
+
+    def __len__(self) -> int:
+        return len(self._netted)
 
 
 def record(netted: Netted, lead_time: int, calendar: WorkingDays) -> tuple[Bucket, ...]:
@@ -56,7 +81,7 @@ def record(netted: Netted, lead_time: int, calendar: WorkingDays) -> tuple[Bucke
         scheduled[lot.due] += lot.size
     for lot in netted.planned:
         receipts[lot.due] += lot.size
-        releases[calendar.back(lot.due, lead_time)] += lot.size
+        releases[lot.release] += lot.size
     gross, net = netted.gross, netted.net
     days = sorted({*gross, *scheduled, *receipts, *releases, *net})
     out, projected = [], netted.available

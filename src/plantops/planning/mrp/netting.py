@@ -41,6 +41,7 @@ class Lot:
     id: str = field(compare=False)
     size: int = field(compare=False)
     left: int = field(compare=False)
+    release: date = field(default=date.min, compare=False)  # of a planned order
     first_need: date | None = field(default=None, compare=False)
 
 
@@ -123,6 +124,7 @@ class Netting:
     def _plan(self, day: date, left: int, ordered: list[Requirement], k: int) -> None:
         """New orders due when `day` needs them, sized by the lot rule."""
         due = self.calendar.on_or_before(day)
+        release = self.calendar.back(due, self.item.lead_time_days)
         net = left
         if self.lots.rule == LotRule.period:
             until = self.calendar.ahead(due, self.lots.periods)
@@ -132,7 +134,7 @@ class Netting:
                 net += later.units
         for size in self.lots.orders(net):
             n = len(self._planned) + 1
-            lot = Lot(due, PLANNED, n, f"{self.item.code}/{n}", size, size)
+            lot = Lot(due, PLANNED, n, f"{self.item.code}/{n}", size, size, release)
             self._planned.append(lot)
             heapq.heappush(self._heap, lot)
 

@@ -32,7 +32,7 @@ class Pegging:
             return self._served[key]
         out: dict[str, int] = defaultdict(int)
         for link in self._from[item, supply]:
-            units = to_units(link.quantity)
+            units = link.units
             if link.kind != Source.order:
                 out[link.source if link.kind == Source.demand else f"{link.source} {item}"] += units
                 continue

@@ -4,10 +4,14 @@ textbook MRP record of every item."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
+from typing import NamedTuple
+
+from plantops.planning.mrp.units import to_quantity
 
 ON_HAND = "on hand"  # the supply that is an item's stock
 SAFETY_STOCK = "safety stock"  # the reserve an item keeps
@@ -30,16 +34,20 @@ class Source(StrEnum):
     reserve = "reserve"  # the item's own SAFETY_STOCK or ALLOCATED
 
 
-@dataclass(frozen=True, slots=True)
-class Link:
-    """`quantity` of `item` from `supply` (ON_HAND, an open supply's id or a planned order's
-    id) meets part of what `source` requires of that item."""
+class Link(NamedTuple):
+    """`units` millionths of `item` from `supply` (ON_HAND, an open supply's id or a planned
+    order's id) meet part of what `source` requires of that item. A tuple: a large plan has
+    millions of them."""
 
     item: str
     supply: str
     kind: Source
     source: str
-    quantity: Decimal
+    units: int
+
+    @property
+    def quantity(self) -> Decimal:
+        return to_quantity(self.units)
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,5 +95,5 @@ class MrpResult:
     planned_orders: tuple[PlannedOrder, ...]
     links: tuple[Link, ...]
     exceptions: tuple[ExceptionMessage, ...]
-    records: dict[str, tuple[Bucket, ...]]  # per item
+    records: Mapping[str, tuple[Bucket, ...]]  # per item, built when asked for
     levels: dict[str, int]  # low-level code per item (0: never a component)
