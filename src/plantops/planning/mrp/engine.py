@@ -7,7 +7,10 @@ release date, as requirements on the components on that date."""
 
 from __future__ import annotations
 
+import gc
 from collections import defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 
 from plantops.planning.mrp.levels import low_level_codes
@@ -33,6 +36,25 @@ def plan(problem: MrpProblem) -> MrpResult:
     """Planned orders, links, exception messages and records. Raises MrpInputError, with
     every problem of the input, before planning anything."""
     validate(problem)
+    with _no_cycle_collection():
+        return _plan(problem)
+
+
+@contextmanager
+def _no_cycle_collection() -> Iterator[None]:
+    """A plant's plan allocates millions of small objects, none in a reference cycle; the
+    cyclic collector's full passes over them, again and again as they pile up, made the
+    50,000-item plan three times slower. Turned back on (if it was on) when done."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _plan(problem: MrpProblem) -> MrpResult:
     levels = low_level_codes(problem)
     bills = _bills(problem.boms)
     wanted: dict[str, list[Requirement]] = defaultdict(list)
