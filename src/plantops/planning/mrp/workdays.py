@@ -1,27 +1,37 @@
-"""Working days of a site: lead times are counted in them, receipts land on them."""
+"""Working days of a site: lead times are counted in them, receipts land on them. Derived
+from the site's shift calendar (`from_calendar`) or given directly."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from functools import lru_cache
+
+from plantops.masterdata.calendar import Shift, ShiftCalendar
+from plantops.types import CalendarExceptionKind, Weekday
+
+WEEKDAYS: tuple[Weekday, ...] = tuple(Weekday)  # Monday first, as date.weekday() counts
 
 _DAY = timedelta(days=1)
 
 
 @dataclass(frozen=True)
 class WorkingDays:
-    """Days with work: the weekdays with shifts (0 = Monday), less holidays."""
+    """Days with work: the weekdays with shifts (0 = Monday), less holidays, plus extra
+    days worked outside the weekly pattern."""
 
     weekdays: frozenset[int] = frozenset(range(5))
     holidays: frozenset[date] = frozenset()
+    extra: frozenset[date] = frozenset()
 
     def __post_init__(self) -> None:
         if not self.weekdays or not self.weekdays <= set(range(7)):
             raise ValueError("weekdays: at least one of 0 (Monday) to 6 (Sunday)")
 
     def works(self, day: date) -> bool:
-        return day.weekday() in self.weekdays and day not in self.holidays
+        if day.weekday() in self.weekdays:
+            return day not in self.holidays
+        return day in self.extra
 
     def on_or_before(self, day: date) -> date:
         """The last working day up to `day`: when a receipt due then must be in."""
@@ -51,3 +61,46 @@ def _back(calendar: WorkingDays, day: date, days: int) -> date:
     for _ in range(days):
         day = calendar.on_or_before(day - _DAY)
     return day
+
+
+def from_calendar(calendar: ShiftCalendar, first: date, last: date) -> WorkingDays:
+    """A site's working days from its shift calendar, for days `first` to `last`: a day of
+    the weekly pattern is a holiday when closures cover all its shifts; a day an extra
+    shift (an open exception) starts on is worked. Both in the site's wall-clock time."""
+    weekdays = {WEEKDAYS.index(shift.weekday) for shift in calendar.shifts}
+    closed = [
+        (x.starts_local, x.ends_local)
+        for x in calendar.exceptions
+        if x.kind == CalendarExceptionKind.closed
+    ]
+    holidays, extra = set(), set()
+    day = first
+    while day <= last:
+        shifts = [s for s in calendar.shifts if WEEKDAYS.index(s.weekday) == day.weekday()]
+        if shifts and all(_covered(_span(day, s), closed) for s in shifts):
+            holidays.add(day)
+        day += _DAY
+    for x in calendar.exceptions:
+        start = x.starts_local.date()
+        if x.kind == CalendarExceptionKind.open and first <= start <= last:
+            extra.add(start)
+    if not weekdays:
+        raise ValueError("the calendar has no shifts: no day to count lead times in")
+    return WorkingDays(frozenset(weekdays), frozenset(holidays), frozenset(extra - holidays))
+
+
+def _span(day: date, shift: Shift) -> tuple[datetime, datetime]:
+    ends_on = day if shift.end_time > shift.start_time else day + _DAY
+    return datetime.combine(day, shift.start_time), datetime.combine(ends_on, shift.end_time)
+
+
+def _covered(span: tuple[datetime, datetime], closed: list[tuple[datetime, datetime]]) -> bool:
+    """Whether the closures, together, cover the whole span."""
+    at, end = span
+    for start, stop in sorted(closed):
+        if start > at:
+            break
+        at = max(at, stop)
+        if at >= end:
+            return True
+    return at >= end
