@@ -43,6 +43,11 @@ def find_cycle(edges: Mapping[Node, Iterable[Node]]) -> list[Node] | None:
     return None
 
 
+def in_effect(on: date, valid_from: date | None, valid_to: date | None) -> bool:
+    """Whether a dated row (a BOM line, a BOM version) applies on `on`; None: open-ended."""
+    return (valid_from is None or valid_from <= on) and (valid_to is None or on <= valid_to)
+
+
 @dataclass(frozen=True)
 class BomLine:
     component: str
@@ -52,9 +57,7 @@ class BomLine:
     valid_to: date | None = None
 
     def effective(self, on: date) -> bool:
-        return (self.valid_from is None or self.valid_from <= on) and (
-            self.valid_to is None or on <= self.valid_to
-        )
+        return in_effect(on, self.valid_from, self.valid_to)
 
 
 @dataclass(frozen=True)

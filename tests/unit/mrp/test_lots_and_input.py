@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from decimal import Decimal as D
 
 import pytest
@@ -22,12 +21,7 @@ from plantops.planning.mrp import (
 )
 from plantops.planning.mrp.lots import Lots
 from plantops.planning.mrp.units import to_units
-
-MON = date(2026, 1, 5)
-
-
-def day(n: int) -> date:
-    return date(2026, 1, n)
+from tests.unit.mrp.support import MON, day
 
 
 @pytest.mark.parametrize(

@@ -17,12 +17,7 @@ from plantops.planning.mrp import (
     Supply,
     plan,
 )
-
-MON = date(2026, 1, 5)
-
-
-def day(n: int) -> date:
-    return date(2026, 1, n)
+from tests.unit.mrp.support import MON, day
 
 
 def test_safety_stock_is_kept_and_open_orders_are_expedited_before_anything_new() -> None:

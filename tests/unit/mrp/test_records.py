@@ -22,13 +22,7 @@ from plantops.planning.mrp import (
     WorkingDays,
     plan,
 )
-
-MON = date(2026, 1, 5)
-
-
-def day(n: int) -> date:
-    """January 2026: day(7) is Wednesday 7 January."""
-    return date(2026, 1, n)
+from tests.unit.mrp.support import MON, day
 
 
 def test_lot_for_lot_with_stock_and_a_lead_time_across_a_weekend() -> None:

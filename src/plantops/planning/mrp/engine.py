@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
 
+from plantops.masterdata.bom_graph import in_effect
 from plantops.planning.mrp.levels import low_level_codes
 from plantops.planning.mrp.lots import Lots
 from plantops.planning.mrp.messages import Records, messages
@@ -106,16 +107,12 @@ def _explode(lot: Lot, bills: list[Bill], wanted: dict[str, list[Requirement]]) 
     """The components of a planned order, needed when it is released: quantity per, over
     the quantity the bill makes, grossed up by scrap (q / (1 - scrap)), rounded up."""
     release = lot.release
-    bill = next((b for b in bills if _on(release, b[2], b[3])), None)
+    bill = next((b for b in bills if in_effect(release, b[2], b[3])), None)
     if bill is None:
         return
     made, lines, _, _ = bill
     for component, per, scrap, start, end in lines:
-        if not _on(release, start, end):
+        if not in_effect(release, start, end):
             continue
         units = ceil_div(lot.size * per * SCALE, made * (SCALE - scrap))
         wanted[component].append(Requirement(release, units, [(Source.order, lot.id, units)]))
-
-
-def _on(day: date, start: date | None, end: date | None) -> bool:
-    return (start is None or start <= day) and (end is None or day <= end)

@@ -52,11 +52,6 @@ class Bom:
     valid_from: date | None = None
     valid_to: date | None = None
 
-    def effective(self, on: date) -> bool:
-        return (self.valid_from is None or self.valid_from <= on) and (
-            self.valid_to is None or on <= self.valid_to
-        )
-
 
 @dataclass(frozen=True)
 class Demand:
