@@ -6,8 +6,10 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal as D
 
+from plantops.masterdata.bom_graph import BomLine
 from plantops.planning.mrp import (
     ON_HAND,
+    Bom,
     Cover,
     Demand,
     ExceptionKind,
@@ -91,3 +93,37 @@ def test_stock_promised_beyond_what_is_on_hand_is_a_requirement_today() -> None:
     [order] = result.planned_orders
     assert (order.quantity, order.due, order.release) == (D(5), MON, MON)
     assert Pegging(result).served("G", "G/1") == {"allocated G": D(5)}
+
+
+def test_nothing_new_is_released_inside_the_frozen_fence() -> None:
+    # A (made, lead time 2) needs 1 B (bought, lead time 3) each. Fence: releases from Fri 9
+    #   (3 working days after Mon 5 in the site's policy). Demand: 10 A on Tue 6, 10 A on
+    #   Thu 22.
+    # A for Tue 6 would be released Fri 2 (past): moved to Fri 9, due Tue 13, expedite to
+    #   Tue 6. A for Thu 22: released Tue 20, outside the fence, on time.
+    # B for A/1's release (Fri 9) would be released Tue 6: moved to Fri 9, due Wed 14, a
+    #   day after A/1 needs it: expedite to Fri 9. B for A/2 (Tue 20): released Thu 15.
+    a = Item("A", make=True, lead_time_days=2)
+    b = Item("B", make=False, lead_time_days=3)
+    bom = Bom("A", (BomLine("B", D(1)),))
+    demands = (Demand("d1", "A", D(10), day(6)), Demand("d2", "A", D(10), day(22)))
+    problem = MrpProblem((a, b), (bom,), demands, today=MON, frozen_until=day(9))
+    result = plan(problem)
+    orders = {o.id: (o.release, o.due) for o in result.planned_orders}
+    assert orders == {
+        "A/1": (day(9), day(13)),
+        "A/2": (day(20), day(22)),
+        "B/1": (day(9), day(14)),
+        "B/2": (day(15), day(20)),
+    }
+    late = [(e.kind, e.order, e.day, e.to) for e in result.exceptions]
+    assert late == [
+        (ExceptionKind.expedite, "A/1", day(13), day(6)),
+        (ExceptionKind.expedite, "B/1", day(14), day(9)),
+    ]
+    # without a fence the same plan releases A/1 in the past: past due, to be released today
+    plain = plan(MrpProblem((a, b), (bom,), demands, today=MON))
+    assert [(e.kind, e.order, e.to) for e in plain.exceptions] == [
+        (ExceptionKind.past_due, "A/1", MON),
+        (ExceptionKind.past_due, "B/1", MON),
+    ]

@@ -71,7 +71,7 @@ def _plan(problem: MrpProblem) -> MrpResult:
     cal, today = problem.calendar, problem.today
     records = Records(cal)
     for item in sorted(problem.items, key=lambda i: (levels[i.code], i.code)):
-        netting = Netting(item, cal, today, Lots.of(item.lot))
+        netting = Netting(item, cal, today, Lots.of(item.lot), problem.frozen_until)
         netted = netting.run(wanted.pop(item.code, []), open_supply.get(item.code, []))
         code = item.code
         links += [Link(code, s, k, src, u) for s, k, src, u in netted.links]

@@ -44,6 +44,10 @@ def messages(
         if lot.release < today:
             text = f"to be released on {lot.release} for {lot.due}"
             say(ExceptionKind.past_due, lot.id, lot.release, today, text)
+        need = calendar.on_or_before(lot.first_need or lot.due)
+        if need < lot.due:  # pushed out by the frozen fence: only the planner can bring it in
+            text = f"needed on {need}, planned for {lot.due} after the frozen fence"
+            say(ExceptionKind.expedite, lot.id, lot.due, need, text)
     return out
 
 

@@ -42,7 +42,7 @@ class Lot:
     size: int = field(compare=False)
     left: int = field(compare=False)
     release: date = field(default=date.min, compare=False)  # of a planned order
-    first_need: date | None = field(default=None, compare=False)
+    first_need: date | None = field(default=None, compare=False)  # the day it is first used
 
 
 @dataclass
@@ -64,6 +64,7 @@ class Netting:
     calendar: WorkingDays
     today: date
     lots: Lots
+    fence: date | None = None  # no planned order is released before it
     _heap: list[Lot] = field(default_factory=list)
     _planned: list[Lot] = field(default_factory=list)
     _links: list[tuple[str, Source, str, int]] = field(default_factory=list)
@@ -123,8 +124,13 @@ class Netting:
 
     def _plan(self, day: date, left: int, ordered: list[Requirement], k: int) -> None:
         """New orders due when `day` needs them, sized by the lot rule."""
+        lead_time = self.item.lead_time_days
         due = self.calendar.on_or_before(day)
-        release = self.calendar.back(due, self.item.lead_time_days)
+        release = self.calendar.back(due, lead_time)
+        if self.fence is not None and release < self.fence:
+            # inside the frozen fence the plan changes nothing: the order comes after it, late
+            release = self.calendar.ahead(self.fence, 0)
+            due = self.calendar.ahead(release, lead_time)
         net = left
         if self.lots.rule == LotRule.period:
             until = self.calendar.ahead(due, self.lots.periods)
@@ -134,7 +140,7 @@ class Netting:
                 net += later.units
         for size in self.lots.orders(net):
             n = len(self._planned) + 1
-            lot = Lot(due, PLANNED, n, f"{self.item.code}/{n}", size, size, release)
+            lot = Lot(due, PLANNED, n, f"{self.item.code}/{n}", size, size, release, day)
             self._planned.append(lot)
             heapq.heappush(self._heap, lot)
 

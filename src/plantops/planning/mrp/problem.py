@@ -82,3 +82,5 @@ class MrpProblem:
     calendar: WorkingDays = field(default_factory=WorkingDays)
     today: date = field(default_factory=date.today)
     defer_tolerance_days: int = 5  # an open supply due this much early is left where it is
+    # the end of the frozen fence: no new order is released before it (None: no fence)
+    frozen_until: date | None = None

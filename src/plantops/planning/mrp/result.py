@@ -60,7 +60,7 @@ class Cover:
 
 
 class ExceptionKind(StrEnum):
-    expedite = "expedite"  # an open supply is needed earlier than it is due
+    expedite = "expedite"  # an open supply, or an order after the fence, is due too late
     defer = "defer"  # it is due well before it is needed
     cancel = "cancel"  # it is not needed at all
     past_due = "past_due"  # due (or to be released) before today
