@@ -21,6 +21,7 @@ class LotSizeRule(StrEnum):
     lot_for_lot = "lot_for_lot"
     fixed = "fixed"
     min_max_multiple = "min_max_multiple"
+    period = "period"  # period order quantity: the needs of lot_size_periods working days
 
 
 class WorkCenterKind(StrEnum):
@@ -87,3 +88,21 @@ class Weekday(StrEnum):
     fri = "fri"
     sat = "sat"
     sun = "sun"
+
+
+class OrderStatus(StrEnum):
+    """A production or purchase order as planning sees it (execution takes it on from
+    released)."""
+
+    proposed = "proposed"  # made by the last plan run; the next one replaces it
+    approved = "approved"  # a planner accepted it: kept, but the plan may still move it
+    firm = "firm"  # frozen: the next plan run keeps it where it is
+    released = "released"  # on the floor (a production order) or sent (a purchase)
+
+
+class PlanRunStatus(StrEnum):
+    queued = "queued"
+    running = "running"
+    succeeded = "succeeded"
+    failed = "failed"  # the input was inconsistent (see its problems) or the run broke
+    cancelled = "cancelled"

@@ -132,6 +132,16 @@ def test_lot_size_rule_fixed_needs_lot_size_fixed(plant: Plant) -> None:
     assert plant.client.get(url).json() == created.json()
 
 
+def test_period_order_quantity_needs_its_period(plant: Plant) -> None:
+    body = plant.payload("items") | {"lot_size_rule": "period"}
+    answer = problem(plant.client.post("/items", json=body), 422)
+    assert "lot_size_rule 'period' needs lot_size_periods" in answer["detail"]
+    answer = problem(plant.client.post("/items", json=body | {"lot_size_periods": 0}), 422)
+    assert pointers(answer) == ["/lot_size_periods"]
+    created = plant.client.post("/items", json=body | {"lot_size_periods": 5})
+    assert created.status_code == 201 and created.json()["lot_size_periods"] == 5
+
+
 def test_shift_times_are_local_and_fit_their_columns(plant: Plant) -> None:
     shift = {"name": "early", "weekday": "mon", "start_time": "06:00", "end_time": "14:00"}
     body = plant.payload("calendars") | {"shifts": [shift]}

@@ -10,6 +10,7 @@ from plantops.cli import transfer
 from plantops.cli.bench import bench
 from plantops.cli.demo import demo
 from plantops.cli.errors import user_errors
+from plantops.cli.plan import plan_app
 from plantops.cli.users import audit_app, user
 from plantops.config import settings
 from plantops.demo.loader import load_demo_if_empty
@@ -21,6 +22,7 @@ db = typer.Typer(no_args_is_help=True, help="Database schema")
 app.add_typer(db, name="db")
 app.add_typer(bench, name="bench")
 app.add_typer(user, name="user")
+app.add_typer(plan_app, name="plan")
 app.add_typer(audit_app, name="audit")
 app.command("demo")(demo)
 app.command("import")(transfer.import_command)

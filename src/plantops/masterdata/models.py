@@ -8,7 +8,6 @@ from decimal import Decimal
 from sqlalchemy import (
     Date,
     DateTime,
-    Enum,
     Float,
     ForeignKey,
     Integer,
@@ -19,7 +18,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from plantops.storage.base import MONEY, QUANTITY, Child, Entity, code_column, site_fk
+from plantops.storage.base import MONEY, QUANTITY, Child, Entity, code_column, site_fk, stored_enum
 from plantops.types import (
     CalendarExceptionKind,
     ItemType,
@@ -30,11 +29,6 @@ from plantops.types import (
     Weekday,
     WorkCenterKind,
 )
-
-
-def _enum(cls: type) -> Enum:
-    # Stored as VARCHAR on both databases: adding a value needs no ALTER TYPE.
-    return Enum(cls, native_enum=False, length=32, validate_strings=True)
 
 
 class Calendar(Entity):
@@ -61,7 +55,7 @@ class CalendarShift(Child):
 
     calendar_id: Mapped[int] = mapped_column(ForeignKey("calendar.id"), index=True)
     name: Mapped[str] = mapped_column(String(200))
-    weekday: Mapped[Weekday] = mapped_column(_enum(Weekday))
+    weekday: Mapped[Weekday] = mapped_column(stored_enum(Weekday))
     start_time: Mapped[time] = mapped_column(Time)
     end_time: Mapped[time] = mapped_column(Time)
 
@@ -72,7 +66,7 @@ class CalendarException(Child):
     __tablename__ = "calendar_exception"
 
     calendar_id: Mapped[int] = mapped_column(ForeignKey("calendar.id"), index=True)
-    kind: Mapped[CalendarExceptionKind] = mapped_column(_enum(CalendarExceptionKind))
+    kind: Mapped[CalendarExceptionKind] = mapped_column(stored_enum(CalendarExceptionKind))
     # naive on purpose: wall-clock time of the site, whatever its UTC offset that day
     starts_local: Mapped[datetime] = mapped_column(DateTime(timezone=False))
     ends_local: Mapped[datetime] = mapped_column(DateTime(timezone=False))
@@ -86,7 +80,7 @@ class WorkCenter(Entity):
     site_id: Mapped[int] = site_fk()
     code: Mapped[str] = code_column()
     name: Mapped[str] = mapped_column(String(200))
-    kind: Mapped[WorkCenterKind] = mapped_column(_enum(WorkCenterKind))
+    kind: Mapped[WorkCenterKind] = mapped_column(stored_enum(WorkCenterKind))
     area_id: Mapped[int] = mapped_column(ForeignKey("area.id"), index=True)
     calendar_id: Mapped[int] = mapped_column(ForeignKey("calendar.id"), index=True)
     parallel_capacity: Mapped[int] = mapped_column(Integer, default=1)
@@ -129,17 +123,18 @@ class Item(Entity):
     site_id: Mapped[int] = site_fk()
     code: Mapped[str] = code_column()
     name: Mapped[str] = mapped_column(String(200))
-    item_type: Mapped[ItemType] = mapped_column(_enum(ItemType))
-    make_or_buy: Mapped[MakeOrBuy] = mapped_column(_enum(MakeOrBuy))
+    item_type: Mapped[ItemType] = mapped_column(stored_enum(ItemType))
+    make_or_buy: Mapped[MakeOrBuy] = mapped_column(stored_enum(MakeOrBuy))
     uom: Mapped[str] = mapped_column(String(16))
     standard_cost: Mapped[Decimal] = mapped_column(MONEY, default=Decimal(0))
     lead_time_days: Mapped[int] = mapped_column(Integer, default=0)
     safety_stock: Mapped[Decimal] = mapped_column(QUANTITY, default=Decimal(0))
-    lot_size_rule: Mapped[LotSizeRule] = mapped_column(_enum(LotSizeRule))
+    lot_size_rule: Mapped[LotSizeRule] = mapped_column(stored_enum(LotSizeRule))
     lot_size_fixed: Mapped[Decimal | None] = mapped_column(QUANTITY)
     lot_size_min: Mapped[Decimal | None] = mapped_column(QUANTITY)
     lot_size_max: Mapped[Decimal | None] = mapped_column(QUANTITY)
     lot_size_multiple: Mapped[Decimal | None] = mapped_column(QUANTITY)
+    lot_size_periods: Mapped[int | None] = mapped_column(Integer)  # working days, rule "period"
 
 
 class Bom(Entity):
@@ -219,5 +214,5 @@ class ReasonCode(Entity):
     site_id: Mapped[int] = site_fk()
     code: Mapped[str] = code_column()
     name: Mapped[str] = mapped_column(String(200))
-    kind: Mapped[ReasonKind] = mapped_column(_enum(ReasonKind))
-    loss_category: Mapped[LossCategory] = mapped_column(_enum(LossCategory))
+    kind: Mapped[ReasonKind] = mapped_column(stored_enum(ReasonKind))
+    loss_category: Mapped[LossCategory] = mapped_column(stored_enum(LossCategory))

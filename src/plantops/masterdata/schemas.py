@@ -131,11 +131,16 @@ class ItemIn(Schema):
     lot_size_min: Quantity | None = None
     lot_size_max: PositiveQuantity | None = None
     lot_size_multiple: PositiveQuantity | None = None
+    lot_size_periods: int | None = Field(
+        default=None, ge=1, le=366, description="working days one order covers (rule 'period')"
+    )
 
     @model_validator(mode="after")
     def _lot_sizing(self) -> Self:
         if self.lot_size_rule is LotSizeRule.fixed and self.lot_size_fixed is None:
             raise ValueError("lot_size_rule 'fixed' needs lot_size_fixed")
+        if self.lot_size_rule is LotSizeRule.period and self.lot_size_periods is None:
+            raise ValueError("lot_size_rule 'period' needs lot_size_periods")
         low, high = self.lot_size_min, self.lot_size_max
         if low is not None and high is not None and high < low:
             raise ValueError("lot_size_max is below lot_size_min")

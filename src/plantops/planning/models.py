@@ -1,14 +1,26 @@
-"""Customers and their sales orders: the demand the plan must meet."""
+"""Demand (customers, sales orders), how each site plans, and what plan runs make: production
+and purchase orders, exception messages and pegging."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
 
-from sqlalchemy import Date, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    Float,
+    ForeignKey,
+    Integer,
+    String,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from plantops.storage.base import QUANTITY, Child, Entity, code_column, site_fk
+from plantops.storage.base import QUANTITY, Base, Child, Entity, code_column, site_fk, stored_enum
+from plantops.types import OrderStatus, PlanRunStatus
 
 
 class Customer(Entity):
@@ -42,3 +54,120 @@ class SalesOrderLine(Child):
     quantity: Mapped[Decimal] = mapped_column(QUANTITY)
     due_date: Mapped[date] = mapped_column(Date)
     priority: Mapped[int] = mapped_column(Integer, default=3)  # 1 = most urgent
+
+
+class PlanningPolicy(Entity):
+    """How a site plans: the calendar whose working days count lead times, the frozen fence
+    (working days from today in which a plan run releases nothing new), the horizon."""
+
+    __tablename__ = "planning_policy"
+    __table_args__ = (UniqueConstraint("site_id"),)
+
+    site_id: Mapped[int] = site_fk()
+    calendar_id: Mapped[int | None] = mapped_column(ForeignKey("calendar.id"), index=True)
+    frozen_fence_days: Mapped[int] = mapped_column(Integer, default=0)
+    horizon_days: Mapped[int] = mapped_column(Integer, default=42)
+    defer_tolerance_days: Mapped[int] = mapped_column(Integer, default=5)
+
+
+class PlanRun(Base):
+    """One run of the plan for a site: its progress while it runs, then what it found."""
+
+    __tablename__ = "plan_run"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    site_id: Mapped[int] = site_fk()
+    status: Mapped[PlanRunStatus] = mapped_column(stored_enum(PlanRunStatus), index=True)
+    phase: Mapped[str] = mapped_column(String(64), default="")
+    progress: Mapped[float] = mapped_column(Float, default=0.0)  # 0 to 1
+    today: Mapped[date] = mapped_column(Date)
+    horizon_days: Mapped[int] = mapped_column(Integer)
+    requested_by: Mapped[str] = mapped_column(String(64))
+    requested_at: Mapped[datetime]
+    finished_at: Mapped[datetime | None]
+    cancel_requested: Mapped[bool] = mapped_column(Boolean, default=False)
+    problems: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON)  # why it failed
+    summary: Mapped[dict[str, Any] | None] = mapped_column(JSON)  # counts, figures
+
+
+class ProductionOrder(Entity):
+    """Make `quantity` of an item: proposed by a plan run, then approved, firm, released."""
+
+    __tablename__ = "production_order"
+    __table_args__ = (UniqueConstraint("site_id", "code"),)
+
+    site_id: Mapped[int] = site_fk()
+    code: Mapped[str] = code_column()
+    item_id: Mapped[int] = mapped_column(ForeignKey("item.id"), index=True)
+    quantity: Mapped[Decimal] = mapped_column(QUANTITY)
+    status: Mapped[OrderStatus] = mapped_column(stored_enum(OrderStatus), index=True)
+    release_date: Mapped[date] = mapped_column(Date)
+    due_date: Mapped[date] = mapped_column(Date)
+    priority: Mapped[int] = mapped_column(Integer, default=3)  # 1 = most urgent
+    scheduled_start: Mapped[datetime | None]
+    scheduled_end: Mapped[datetime | None]
+    late_seconds: Mapped[int | None] = mapped_column(Integer)  # scheduled end after due
+    explanation: Mapped[dict[str, Any] | None] = mapped_column(JSON)  # why it is late
+    plan_run_id: Mapped[int | None] = mapped_column(ForeignKey("plan_run.id"), index=True)
+
+
+class PurchaseOrder(Entity):
+    """Buy `quantity` of an item: a proposed one is a purchase suggestion of a plan run."""
+
+    __tablename__ = "purchase_order"
+    __table_args__ = (UniqueConstraint("site_id", "code"),)
+
+    site_id: Mapped[int] = site_fk()
+    code: Mapped[str] = code_column()
+    item_id: Mapped[int] = mapped_column(ForeignKey("item.id"), index=True)
+    quantity: Mapped[Decimal] = mapped_column(QUANTITY)
+    status: Mapped[OrderStatus] = mapped_column(stored_enum(OrderStatus), index=True)
+    order_date: Mapped[date] = mapped_column(Date)
+    due_date: Mapped[date] = mapped_column(Date)
+    plan_run_id: Mapped[int | None] = mapped_column(ForeignKey("plan_run.id"), index=True)
+
+
+class PlanException(Base):
+    """An exception message of a plan run: what the planner should act on."""
+
+    __tablename__ = "plan_exception"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    plan_run_id: Mapped[int] = mapped_column(ForeignKey("plan_run.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    item_id: Mapped[int] = mapped_column(ForeignKey("item.id"), index=True)
+    order_code: Mapped[str | None] = mapped_column(String(64))
+    day: Mapped[date] = mapped_column(Date)
+    to_day: Mapped[date | None] = mapped_column(Date)
+    text: Mapped[str] = mapped_column(String(300))
+
+
+class PlanLink(Base):
+    """Pegging, one level: `quantity` of an item from `supply` (an order's code, or "on hand")
+    meets part of what `demand` requires: a sales order line ("SO-1/2"), an order needing the
+    item as a component, or the item's own reserve (safety stock)."""
+
+    __tablename__ = "plan_link"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    plan_run_id: Mapped[int] = mapped_column(ForeignKey("plan_run.id"), index=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("item.id"), index=True)
+    supply: Mapped[str] = mapped_column(String(64), index=True)
+    demand_kind: Mapped[str] = mapped_column(String(16))  # sales_order_line, order, reserve
+    demand: Mapped[str] = mapped_column(String(64), index=True)
+    quantity: Mapped[Decimal] = mapped_column(QUANTITY)
+
+
+class ScheduledOperation(Base):
+    """Where and when the schedule of a plan run puts one operation of a production order."""
+
+    __tablename__ = "scheduled_operation"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    plan_run_id: Mapped[int] = mapped_column(ForeignKey("plan_run.id"), index=True)
+    production_order_id: Mapped[int] = mapped_column(ForeignKey("production_order.id"), index=True)
+    operation_id: Mapped[int] = mapped_column(ForeignKey("operation.id"), index=True)
+    work_center_id: Mapped[int] = mapped_column(ForeignKey("work_center.id"), index=True)
+    starts_at: Mapped[datetime]
+    ends_at: Mapped[datetime]
+    setup_seconds: Mapped[int] = mapped_column(Integer, default=0)

@@ -5,7 +5,16 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import DateTime, ForeignKey, Integer, MetaData, Numeric, String, TypeDecorator
+from sqlalchemy import (
+    DateTime,
+    Enum,
+    ForeignKey,
+    Integer,
+    MetaData,
+    Numeric,
+    String,
+    TypeDecorator,
+)
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column
 
@@ -68,6 +77,11 @@ class Child(Base):
     __abstract__ = True
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, sort_order=-10)
+
+
+def stored_enum(cls: type) -> Enum:
+    """An enumeration stored as VARCHAR on both databases: adding a value needs no ALTER."""
+    return Enum(cls, native_enum=False, length=32, validate_strings=True)
 
 
 def site_fk() -> Mapped[int]:

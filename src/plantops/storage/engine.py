@@ -45,3 +45,20 @@ def unit_of_work(factory: sessionmaker[Session]) -> Iterator[Session]:
             yield session
     finally:
         session.close()
+
+
+@contextmanager
+def consistent_read(factory: sessionmaker[Session]) -> Iterator[Session]:
+    """A session whose queries all see one state of the database, however many it runs
+    (a plan run reads a whole site): REPEATABLE READ on PostgreSQL; on SQLite an explicit
+    BEGIN, as pysqlite opens a transaction only before a write. Nothing it does is kept."""
+    session = factory()
+    try:
+        if session.get_bind().dialect.name == "postgresql":
+            session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
+        else:
+            session.connection().exec_driver_sql("BEGIN")
+        yield session
+    finally:
+        session.rollback()
+        session.close()

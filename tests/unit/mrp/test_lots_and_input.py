@@ -20,7 +20,7 @@ from plantops.planning.mrp import (
     plan,
 )
 from plantops.planning.mrp.lots import Lots
-from plantops.planning.mrp.units import to_units
+from plantops.planning.mrp.units import shown, to_units
 from tests.unit.mrp.support import MON, day
 
 
@@ -114,3 +114,12 @@ def test_every_input_problem_is_reported_at_once_and_nothing_is_planned() -> Non
         (("supplies", 0, "quantity"), "must be greater than 0"),
         (("boms",), "the bills of materials loop: A -> B -> A"),
     }
+
+
+def test_quantities_in_messages_are_written_as_people_write_them() -> None:
+    assert [shown(D(x)) for x in ("20.000000", "100", "2.500000", "0.000000")] == [
+        "20",
+        "100",
+        "2.5",
+        "0",
+    ]

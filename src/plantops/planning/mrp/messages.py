@@ -9,7 +9,7 @@ from datetime import date
 from plantops.planning.mrp.netting import Netted
 from plantops.planning.mrp.problem import Item
 from plantops.planning.mrp.result import Bucket, ExceptionKind, ExceptionMessage
-from plantops.planning.mrp.units import to_quantity, to_units
+from plantops.planning.mrp.units import shown, to_quantity, to_units
 from plantops.planning.mrp.workdays import WorkingDays
 
 
@@ -24,15 +24,15 @@ def messages(
         out.append(ExceptionMessage(kind, item.code, order, day, to, text))
 
     if netted.available < to_units(item.safety_stock):
-        available = to_quantity(netted.available).normalize()
-        text = f"{available} available today, safety stock {item.safety_stock}"
+        available = shown(to_quantity(netted.available))
+        text = f"{available} available today, safety stock {shown(item.safety_stock)}"
         say(ExceptionKind.below_safety_stock, None, today, None, text)
     for lot in netted.opened:
         due = lot.due
         if due < today:
             say(ExceptionKind.past_due, lot.id, due, None, f"due {due}, still open")
         if lot.first_need is None:
-            size = to_quantity(lot.size).normalize()
+            size = shown(to_quantity(lot.size))
             say(ExceptionKind.cancel, lot.id, due, None, f"{size} due {due} is not needed")
             continue
         need = calendar.on_or_before(lot.first_need)

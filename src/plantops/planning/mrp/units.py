@@ -21,3 +21,8 @@ def to_quantity(units: int) -> Decimal:
 
 def ceil_div(a: int, b: int) -> int:
     return -(-a // b)
+
+
+def shown(quantity: Decimal) -> str:
+    """As a person writes it: 20, 2.5 (not 20.000000, nor the 2E+1 of normalize())."""
+    return format(quantity.normalize(), "f")

@@ -1,0 +1,157 @@
+"""What a plan run stores: its proposed production and purchase orders (replacing the ones the
+previous run proposed), its exception messages and its pegging. Approved, firm and released
+orders are the planners': a run reads them and never changes them."""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+from sqlalchemy import delete, insert, select
+from sqlalchemy.orm import Session
+
+from plantops.planning import models as m
+from plantops.planning.mrp import ON_HAND, MrpResult, Source
+from plantops.planning.snapshot import Snapshot
+from plantops.types import OrderStatus
+
+
+def order_codes(run_id: int, result: MrpResult) -> dict[str, str]:
+    """The code of every planned order: MO-<run>-<n> to make, PR-<run>-<n> to buy."""
+    counts: Counter[bool] = Counter()
+    codes = {}
+    for order in result.planned_orders:
+        counts[order.make] += 1
+        codes[order.id] = f"{'MO' if order.make else 'PR'}-{run_id}-{counts[order.make]:05d}"
+    return codes
+
+
+def clear_proposals(session: Session, site_id: int) -> None:
+    """What earlier runs of the site proposed, scheduled, pegged and warned about."""
+    proposed = select(m.ProductionOrder.id).where(
+        m.ProductionOrder.site_id == site_id, m.ProductionOrder.status == OrderStatus.proposed
+    )
+    earlier = select(m.PlanRun.id).where(m.PlanRun.site_id == site_id)
+    session.execute(
+        delete(m.ScheduledOperation).where(
+            m.ScheduledOperation.production_order_id.in_(proposed)
+            | m.ScheduledOperation.plan_run_id.in_(earlier)
+        )
+    )
+    for model in (m.ProductionOrder, m.PurchaseOrder):
+        session.execute(
+            delete(model).where(model.site_id == site_id, model.status == OrderStatus.proposed)
+        )
+    session.execute(delete(m.PlanLink).where(m.PlanLink.plan_run_id.in_(earlier)))
+    session.execute(delete(m.PlanException).where(m.PlanException.plan_run_id.in_(earlier)))
+
+
+def store(
+    session: Session, run: m.PlanRun, snapshot: Snapshot, result: MrpResult
+) -> dict[str, Any]:
+    """Replace the site's proposals with this run's; return the run's summary counts."""
+    site_id, items = run.site_id, snapshot.item_ids
+    clear_proposals(session, site_id)
+    codes = order_codes(run.id, result)
+    made = [o for o in result.planned_orders if o.make]
+    bought = [o for o in result.planned_orders if not o.make]
+    if made:
+        session.execute(
+            insert(m.ProductionOrder),
+            [
+                {
+                    "site_id": site_id,
+                    "code": codes[o.id],
+                    "item_id": items[o.item],
+                    "quantity": o.quantity,
+                    "status": OrderStatus.proposed,
+                    "release_date": o.release,
+                    "due_date": o.due,
+                    "priority": 3,
+                    "plan_run_id": run.id,
+                    "version": 1,
+                }
+                for o in made
+            ],
+        )
+    if bought:
+        session.execute(
+            insert(m.PurchaseOrder),
+            [
+                {
+                    "site_id": site_id,
+                    "code": codes[o.id],
+                    "item_id": items[o.item],
+                    "quantity": o.quantity,
+                    "status": OrderStatus.proposed,
+                    "order_date": o.release,
+                    "due_date": o.due,
+                    "plan_run_id": run.id,
+                    "version": 1,
+                }
+                for o in bought
+            ],
+        )
+    _store_messages(session, run.id, snapshot, result, codes)
+    _store_links(session, run.id, snapshot, result, codes)
+    kinds = Counter(e.kind.value for e in result.exceptions)
+    return {
+        "production_orders": len(made),
+        "purchase_orders": len(bought),
+        "demands": len(snapshot.problem.demands),
+        "exceptions": dict(sorted(kinds.items())),
+    }
+
+
+def _store_messages(
+    session: Session, run_id: int, snapshot: Snapshot, result: MrpResult, codes: dict[str, str]
+) -> None:
+    rows = [
+        {
+            "plan_run_id": run_id,
+            "kind": e.kind.value,
+            "item_id": snapshot.item_ids[e.item],
+            "order_code": codes.get(e.order, e.order) if e.order else None,
+            "day": e.day,
+            "to_day": e.to,
+            "text": e.text[:300],  # dates and quantities: never an engine id
+        }
+        for e in result.exceptions
+    ]
+    if rows:
+        session.execute(insert(m.PlanException), rows)
+
+
+def _store_links(
+    session: Session, run_id: int, snapshot: Snapshot, result: MrpResult, codes: dict[str, str]
+) -> None:
+    rows = []
+    for link in result.links:
+        kind, demand = _demand(link.kind, link.source, snapshot, codes)
+        rows.append(
+            {
+                "plan_run_id": run_id,
+                "item_id": snapshot.item_ids[link.item],
+                "supply": ON_HAND
+                if link.supply == ON_HAND
+                else codes.get(link.supply, link.supply),
+                "demand_kind": kind,
+                "demand": demand,
+                "quantity": link.quantity,
+            }
+        )
+    if rows:
+        session.execute(insert(m.PlanLink), rows)
+
+
+def _demand(
+    kind: Source, source: str, snapshot: Snapshot, codes: dict[str, str]
+) -> tuple[str, str]:
+    """What a link serves, in stored terms: a sales order line, an order, or a reserve."""
+    if kind is Source.order:
+        return "order", codes[source]
+    if kind is Source.reserve:
+        return "reserve", source
+    if snapshot.demand_kinds[source] == "order":  # an open order's component: "MO-1>ITEM"
+        return "order", source.split(">", 1)[0]
+    return "sales_order_line", source

@@ -1,0 +1,216 @@
+"""Plan runs on both databases: replacing proposals, keeping what planners approved, the
+frozen fence, refusing inconsistent data whole, cancelling, one run per site at a time."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session, sessionmaker
+from typer.testing import CliRunner
+
+from plantops.access.caller import SYSTEM, Caller
+from plantops.access.roles import Role
+from plantops.access.scope import Scope
+from plantops.cli.main import app
+from plantops.errors import Conflict, InvalidTransition, NotFound
+from plantops.integration.service import import_plant
+from plantops.masterdata.models import Calendar, Item, Routing
+from plantops.org.models import Site
+from plantops.planning import models as m
+from plantops.planning.orders import set_status
+from plantops.planning.policy import PlanningPolicyIn, set_policy
+from plantops.planning.runs import cancel_run, execute_run, request_run
+from plantops.storage.engine import make_session_factory, unit_of_work
+from plantops.types import OrderStatus, PlanRunStatus
+from tests.scenarios.plant import bicycle_plant
+
+MON = date(2026, 3, 2)
+runner = CliRunner()
+
+
+@pytest.fixture
+def plant(engine: Engine) -> sessionmaker[Session]:
+    factory = make_session_factory(engine)
+    with unit_of_work(factory) as session:
+        import_plant(session, SYSTEM, bicycle_plant())
+        calendar = session.scalars(select(Calendar)).one()
+        set_policy(session, SYSTEM, _site(session), PlanningPolicyIn(calendar_id=calendar.id))
+    return factory
+
+
+def _site(session: Session) -> int:
+    return session.scalars(select(Site.id)).one()
+
+
+def _run(factory: sessionmaker[Session], caller: Caller = SYSTEM) -> m.PlanRun:
+    with unit_of_work(factory) as session:
+        run_id = request_run(session, caller, _site(session), MON, 42).id
+    execute_run(factory, caller, run_id)
+    with factory() as session:
+        return session.get_one(m.PlanRun, run_id)
+
+
+def _codes(factory: sessionmaker[Session]) -> dict[str, tuple[OrderStatus, Decimal, date]]:
+    with factory() as session:
+        made = session.scalars(select(m.ProductionOrder)).all()
+        bought = session.scalars(select(m.PurchaseOrder)).all()
+    orders: list[m.ProductionOrder | m.PurchaseOrder] = [*made, *bought]
+    return {o.code: (o.status, o.quantity, o.due_date) for o in orders}
+
+
+def test_a_run_replaces_proposals_and_keeps_what_planners_approved(
+    plant: sessionmaker[Session],
+) -> None:
+    first = _run(plant)
+    assert first.status is PlanRunStatus.succeeded
+    assert first.summary is not None and first.summary["production_orders"] == 4
+    with unit_of_work(plant) as session:
+        frame = session.scalars(
+            select(m.ProductionOrder).where(m.ProductionOrder.code == "MO-1-00003")
+        ).one()
+        set_status(session, SYSTEM, "production_order", frame.id, OrderStatus.approved, "agreed")
+    second = _run(plant)
+    assert second.status is PlanRunStatus.succeeded
+    orders = _codes(plant)
+    # the approved FRAME order stays and is open supply: the new run plans one FRAME order
+    # fewer, and the TUBE its components need is planned again from its release date
+    assert orders["MO-1-00003"] == (OrderStatus.approved, Decimal(40), date(2026, 3, 9))
+    assert sorted(c for c in orders if c.startswith("MO-2")) == [
+        "MO-2-00001",
+        "MO-2-00002",
+        "MO-2-00003",
+    ]
+    assert not any(c.startswith(("MO-1-00001", "PR-1")) for c in orders)  # proposals replaced
+    assert sum(q for c, (_, q, _) in orders.items() if c.startswith("PR-2")) == Decimal(300)
+    with plant() as session:
+        runs = session.scalars(select(m.PlanLink.plan_run_id).distinct()).all()
+    assert runs == [second.id]  # the pegging of earlier runs went with their proposals
+
+
+def test_a_released_order_cannot_go_back_and_the_refusal_names_the_moves(
+    plant: sessionmaker[Session],
+) -> None:
+    _run(plant)
+    with unit_of_work(plant) as session:
+        order = session.scalars(select(m.PurchaseOrder).order_by(m.PurchaseOrder.code)).first()
+        assert order is not None
+        set_status(session, SYSTEM, "purchase_order", order.id, OrderStatus.released)
+        with pytest.raises(
+            InvalidTransition, match=r"is released: it cannot become approved \(allowed: none\)"
+        ):
+            set_status(session, SYSTEM, "purchase_order", order.id, OrderStatus.approved)
+
+
+def test_nothing_new_is_released_inside_the_frozen_fence(plant: sessionmaker[Session]) -> None:
+    with unit_of_work(plant) as session:
+        calendar = session.scalars(select(Calendar.id)).one()
+        policy = PlanningPolicyIn(calendar_id=calendar, frozen_fence_days=3)
+        set_policy(session, SYSTEM, _site(session), policy)
+    _run(plant)
+    with plant() as session:
+        bought = session.scalars(select(m.PurchaseOrder)).all()
+        expedite = session.scalars(
+            select(m.PlanException.order_code).where(m.PlanException.kind == "expedite")
+        ).all()
+    # the fence ends Thu 5 March: no purchase is ordered before it
+    assert min(o.order_date for o in bought) == date(2026, 3, 5)
+    assert "PR-1-00001" in expedite
+
+
+def test_inconsistent_data_is_reported_whole_and_changes_nothing(
+    plant: sessionmaker[Session], configured: Engine
+) -> None:
+    _run(plant)
+    before = _codes(plant)
+    with unit_of_work(plant) as session:
+        session.delete(session.scalars(select(Routing).where(Routing.code == "FRAME")).one())
+        # a BOM line naming an item of another site, as a careless ERP interface might write
+        other = Site(
+            code="B2",
+            name="Other",
+            region_id=session.scalars(select(Site.region_id)).one(),
+            time_zone="UTC",
+            currency="EUR",
+        )
+        session.add(other)
+        session.flush()
+        stray = Item(
+            site_id=other.id,
+            code="BELL",
+            name="Bell",
+            item_type="purchased_part",
+            make_or_buy="buy",
+            uom="pcs",
+            lot_size_rule="lot_for_lot",
+        )
+        session.add(stray)
+        session.flush()
+        line = session.scalars(select(m.SalesOrderLine)).first()
+        assert line is not None
+        line.item_id = stray.id
+    result = runner.invoke(app, ["plan", "run", "--site", "B1", "--today", "2026-03-02"])
+    assert result.exit_code == 1
+    output = " ".join(result.output.split())
+    assert "site B1 was not planned (2 problem(s))" in output
+    assert "items.FRAME.routing: made but has no routing" in output
+    assert "sales_orders.SO-1.lines.1.item_id: names an item of another site" in output
+    assert _codes(plant) == before
+    with plant() as session:
+        failed = session.scalars(select(m.PlanRun).order_by(m.PlanRun.id.desc())).first()
+    assert failed is not None and failed.status is PlanRunStatus.failed
+    assert failed.problems is not None and len(failed.problems) == 2
+
+
+def test_a_cancelled_run_stores_nothing(plant: sessionmaker[Session]) -> None:
+    with unit_of_work(plant) as session:
+        queued = request_run(session, SYSTEM, _site(session), MON, 42).id
+    with unit_of_work(plant) as session:
+        assert cancel_run(session, SYSTEM, queued).status is PlanRunStatus.cancelled
+    execute_run(plant, SYSTEM, queued)  # a worker picking it up late does nothing
+    with unit_of_work(plant) as session:
+        running = request_run(session, SYSTEM, _site(session), MON, 42).id
+
+    def cancel_during_mrp(phase: str, share: float) -> None:
+        if phase == "MRP":
+            with unit_of_work(plant) as session:
+                cancel_run(session, SYSTEM, running)
+
+    execute_run(plant, SYSTEM, running, cancel_during_mrp)
+    with plant() as session:
+        statuses = session.scalars(select(m.PlanRun.status).order_by(m.PlanRun.id)).all()
+    assert statuses == [PlanRunStatus.cancelled, PlanRunStatus.cancelled]
+    assert _codes(plant) == {}
+
+
+def test_one_run_per_site_at_a_time_and_only_in_the_callers_sites(
+    plant: sessionmaker[Session],
+) -> None:
+    with unit_of_work(plant) as session:
+        site = _site(session)
+        first = request_run(session, SYSTEM, site, MON, 42).id
+    with (
+        unit_of_work(plant) as session,
+        pytest.raises(Conflict, match=f"plan run {first} of site B1 is queued"),
+    ):
+        request_run(session, SYSTEM, site, MON, 42)
+    elsewhere = Caller(7, "pat", Role.production_manager, Scope(frozenset({site + 1})))
+    with unit_of_work(plant) as session, pytest.raises(NotFound):
+        request_run(session, elsewhere, site, MON, 42)
+
+
+def test_bad_command_line_input_names_the_option(
+    plant: sessionmaker[Session], configured: Engine
+) -> None:
+    for args, said in (
+        (["--horizon", "six weeks"], "horizon: 'six weeks': give days (42 or 42d) or weeks (6w)"),
+        (["--horizon", "0"], "horizon_days: must be between 1 and 730 days"),
+        (["--today", "2026-02-30"], "today: '2026-02-30' is not a date (YYYY-MM-DD)"),
+        (["--site", "XX"], "site: no site XX"),
+    ):
+        result = runner.invoke(app, ["plan", "run", *args])
+        assert result.exit_code == 1
+        assert said in " ".join(result.output.split()), result.output
+    assert _codes(plant) == {}
