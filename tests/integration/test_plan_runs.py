@@ -7,7 +7,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session, sessionmaker
 from typer.testing import CliRunner
 
@@ -15,6 +15,7 @@ from plantops.access.caller import SYSTEM, Caller
 from plantops.access.roles import Role
 from plantops.access.scope import Scope
 from plantops.cli.main import app
+from plantops.demo.loader import load_demo
 from plantops.errors import Conflict, InvalidTransition, NotFound
 from plantops.integration.service import import_plant
 from plantops.masterdata.models import Calendar, Item, Routing
@@ -214,3 +215,27 @@ def test_bad_command_line_input_names_the_option(
         assert result.exit_code == 1
         assert said in " ".join(result.output.split()), result.output
     assert _codes(plant) == {}
+
+
+def test_the_demo_plant_is_planned_and_scheduled_within_the_time_given(engine: Engine) -> None:
+    """Three sites, crews on shifts, alternatives, long operations pausing over nights and
+    weekends: every production order gets a place, and the schedule keeps to its time."""
+    load_demo(engine)
+    factory = make_session_factory(engine)
+    with factory() as session:
+        sites = session.scalars(select(Site.id).order_by(Site.code)).all()
+    for site in sites:
+        with unit_of_work(factory) as session:
+            run_id = request_run(session, SYSTEM, site, None, 42).id
+        execute_run(factory, SYSTEM, run_id, schedule_seconds=3.0)
+        with factory() as session:
+            run = session.get_one(m.PlanRun, run_id)
+            unplaced = session.scalar(
+                select(func.count())
+                .select_from(m.ProductionOrder)
+                .where(m.ProductionOrder.site_id == site, m.ProductionOrder.scheduled_end.is_(None))
+            )
+        assert run.status is PlanRunStatus.succeeded, run.problems
+        assert run.summary is not None and run.summary["schedule"]["status"] == "feasible"
+        assert run.summary["production_orders"] > 100 and unplaced == 0
+        assert run.summary["seconds"]["schedule"] < 15  # asked for 3 s; once it took 50

@@ -45,6 +45,9 @@ def run_command(
     today: str | None = typer.Option(
         None, help="plan as of this date, YYYY-MM-DD (default the site's date today)"
     ),
+    schedule_seconds: float = typer.Option(
+        10.0, min=0.5, max=3600, help="time to improve each site's schedule"
+    ),
 ) -> None:
     """Run the plan: MRP from demand, stock and open orders; proposed orders and exceptions."""
     from sqlalchemy import select
@@ -70,7 +73,7 @@ def run_command(
             with unit_of_work(factory) as session:
                 run_id = request_run(session, SYSTEM, site_id, as_of, days).id
             with _bar(code) as report:
-                execute_run(factory, SYSTEM, run_id, report)
+                execute_run(factory, SYSTEM, run_id, report, schedule_seconds)
             with factory() as session:
                 run = session.get_one(m.PlanRun, run_id)
             _row(table, code, run)
@@ -112,7 +115,10 @@ def _bar(code: str) -> Iterator[Callable[[str, float], None]]:
 
 
 def _table() -> Table:
-    table = Table("site", "run", "status", "production orders", "purchase orders", "exceptions")
+    table = Table(
+        "site", "run", "status", "production orders", "purchase orders", "exceptions",
+        "schedule", "late orders",
+    )  # fmt: skip
     table.title = "plan runs"
     return table
 
@@ -120,6 +126,7 @@ def _table() -> Table:
 def _row(table: Table, code: str, run: PlanRun) -> None:
     summary = run.summary or {}
     exceptions = sum(summary.get("exceptions", {}).values())
+    schedule = summary.get("schedule") or {}
     table.add_row(
         code,
         str(run.id),
@@ -127,6 +134,8 @@ def _row(table: Table, code: str, run: PlanRun) -> None:
         str(summary.get("production_orders", "-")),
         str(summary.get("purchase_orders", "-")),
         str(exceptions if summary else "-"),
+        schedule.get("status", "-"),
+        str(schedule.get("late_orders", "-")),
     )
 
 

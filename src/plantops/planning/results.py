@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from plantops.planning import models as m
 from plantops.planning.mrp import ON_HAND, MrpResult, Source
+from plantops.planning.schedule_result import OrderTimes, Placed
 from plantops.planning.snapshot import Snapshot
 from plantops.types import OrderStatus
 
@@ -27,16 +28,14 @@ def order_codes(run_id: int, result: MrpResult) -> dict[str, str]:
 
 
 def clear_proposals(session: Session, site_id: int) -> None:
-    """What earlier runs of the site proposed, scheduled, pegged and warned about."""
+    """What earlier runs of the site proposed (with its schedule), pegged and warned about.
+    The planners' own orders keep their scheduled operations until a run places them anew."""
     proposed = select(m.ProductionOrder.id).where(
         m.ProductionOrder.site_id == site_id, m.ProductionOrder.status == OrderStatus.proposed
     )
     earlier = select(m.PlanRun.id).where(m.PlanRun.site_id == site_id)
     session.execute(
-        delete(m.ScheduledOperation).where(
-            m.ScheduledOperation.production_order_id.in_(proposed)
-            | m.ScheduledOperation.plan_run_id.in_(earlier)
-        )
+        delete(m.ScheduledOperation).where(m.ScheduledOperation.production_order_id.in_(proposed))
     )
     for model in (m.ProductionOrder, m.PurchaseOrder):
         session.execute(
@@ -47,12 +46,18 @@ def clear_proposals(session: Session, site_id: int) -> None:
 
 
 def store(
-    session: Session, run: m.PlanRun, snapshot: Snapshot, result: MrpResult
+    session: Session,
+    run: m.PlanRun,
+    snapshot: Snapshot,
+    result: MrpResult,
+    codes: dict[str, str],
+    placed: Placed | None,
 ) -> dict[str, Any]:
-    """Replace the site's proposals with this run's; return the run's summary counts."""
+    """Replace the site's proposals with this run's, with their schedule; return the run's
+    summary counts."""
     site_id, items = run.site_id, snapshot.item_ids
     clear_proposals(session, site_id)
-    codes = order_codes(run.id, result)
+    times = placed.orders if placed else {}
     made = [o for o in result.planned_orders if o.make]
     bought = [o for o in result.planned_orders if not o.make]
     if made:
@@ -71,6 +76,7 @@ def store(
                     "plan_run_id": run.id,
                     "version": 1,
                 }
+                | _times(times.get(codes[o.id]))
                 for o in made
             ],
         )
@@ -92,6 +98,8 @@ def store(
                 for o in bought
             ],
         )
+    if placed is not None:
+        _store_schedule(session, run, placed)
     _store_messages(session, run.id, snapshot, result, codes)
     _store_links(session, run.id, snapshot, result, codes)
     kinds = Counter(e.kind.value for e in result.exceptions)
@@ -101,6 +109,56 @@ def store(
         "demands": len(snapshot.problem.demands),
         "exceptions": dict(sorted(kinds.items())),
     }
+
+
+def _times(times: OrderTimes | None) -> dict[str, Any]:
+    if times is None:
+        return dict.fromkeys(("scheduled_start", "scheduled_end", "late_seconds", "explanation"))
+    return {
+        "scheduled_start": times.start,
+        "scheduled_end": times.end,
+        "late_seconds": times.late_seconds,
+        "explanation": times.explanation,
+    }
+
+
+def _store_schedule(session: Session, run: m.PlanRun, placed: Placed) -> None:
+    """Where each operation runs; the planners' own orders get their new times too."""
+    ids = dict(
+        session.execute(
+            select(m.ProductionOrder.code, m.ProductionOrder.id).where(
+                m.ProductionOrder.site_id == run.site_id,
+                m.ProductionOrder.code.in_(list(placed.orders)),
+            )
+        ).all()
+    )
+    session.execute(
+        delete(m.ScheduledOperation).where(
+            m.ScheduledOperation.production_order_id.in_(ids.values())
+        )
+    )
+    kept = session.scalars(
+        select(m.ProductionOrder).where(
+            m.ProductionOrder.id.in_(ids.values()), m.ProductionOrder.status != OrderStatus.proposed
+        )
+    ).all()
+    for order in kept:
+        for name, value in _times(placed.orders[order.code]).items():
+            setattr(order, name, value)
+    rows = [
+        {
+            "plan_run_id": run.id,
+            "production_order_id": ids[p.order],
+            "operation_id": p.step.operation_id,
+            "work_center_id": placed.work_center_ids[p.work_center],
+            "starts_at": p.start,
+            "ends_at": p.end,
+            "setup_seconds": p.setup_seconds,
+        }
+        for p in placed.operations
+    ]
+    if rows:
+        session.execute(insert(m.ScheduledOperation), rows)
 
 
 def _store_messages(

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -22,9 +23,15 @@ from plantops.access.roles import Action, Domain
 from plantops.errors import Conflict, FieldError, NotFound, ValidationFailed
 from plantops.org.models import Site
 from plantops.planning import models as m
-from plantops.planning.mrp import MrpInputError, plan
-from plantops.planning.results import store
-from plantops.planning.snapshot import policy_of, take_snapshot
+from plantops.planning.feeds import feeds, orders_to_schedule
+from plantops.planning.mrp import MrpInputError, MrpResult, plan
+from plantops.planning.results import order_codes, store
+from plantops.planning.schedule_input import build_problem
+from plantops.planning.schedule_result import Placed, place
+from plantops.planning.shop import Shop, read_shop
+from plantops.planning.snapshot import Snapshot, policy_of, take_snapshot
+from plantops.scheduling.schedule import Progress as SolverProgress
+from plantops.scheduling.solver import solve
 from plantops.storage.engine import consistent_read, unit_of_work
 from plantops.types import PlanRunStatus
 
@@ -101,40 +108,50 @@ def cancel_run(session: Session, caller: Caller, run_id: int) -> m.PlanRun:
     return run
 
 
+DEFAULT_SCHEDULE_SECONDS = 10.0
+
+
 def execute_run(
-    factory: sessionmaker[Session], caller: Caller, run_id: int, progress: Progress | None = None
+    factory: sessionmaker[Session],
+    caller: Caller,
+    run_id: int,
+    progress: Progress | None = None,
+    schedule_seconds: float = DEFAULT_SCHEDULE_SECONDS,
 ) -> None:
-    """Do a queued run: snapshot, MRP, store. Its status tells how it ended."""
-    seconds: dict[str, float] = {}
+    """Do a queued run: snapshot, MRP, schedule, store. Its status tells how it ended."""
     if not _claim(factory, run_id):
         return
+    clock = _Clock()
     try:
         _advance(factory, run_id, "reading the plant", 0.05, progress)
-        started = time.perf_counter()
-        with consistent_read(factory) as session:
+        with clock("snapshot"), consistent_read(factory) as session:
             run = session.get_one(m.PlanRun, run_id)
             site = session.get_one(Site, run.site_id)
             snapshot = take_snapshot(session, site, run.today, run.horizon_days)
-        seconds["snapshot"] = time.perf_counter() - started
-        if snapshot.problems:
-            return _fail(factory, run_id, snapshot.problems)
-        _advance(factory, run_id, "MRP", 0.3, progress)
-        started = time.perf_counter()
-        try:
-            result = plan(snapshot.problem)
-        except MrpInputError as error:
-            return _fail(factory, run_id, error.problems)
-        seconds["mrp"] = time.perf_counter() - started
-        _advance(factory, run_id, "storing", 0.8, progress)
-        started = time.perf_counter()
-        with unit_of_work(factory) as session:
+            shop = read_shop(session, site.id, site.time_zone, run.today, run.horizon_days)
+        if snapshot.problems or shop.problems:
+            return _fail(factory, run_id, snapshot.problems + shop.problems)
+        _advance(factory, run_id, "MRP", 0.2, progress)
+        with clock("mrp"):
+            try:
+                result = plan(snapshot.problem)
+            except MrpInputError as error:
+                return _fail(factory, run_id, error.problems)
+            codes = order_codes(run_id, result)
+        _advance(factory, run_id, "scheduling", 0.3, progress)
+        with clock("schedule"):
+            placed = _schedule(
+                factory, run_id, shop, snapshot, result, codes, schedule_seconds, progress
+            )
+        _advance(factory, run_id, "storing", 0.9, progress)
+        with clock("store"), unit_of_work(factory) as session:
             session.get_one(Site, snapshot.site_id, with_for_update=True)  # one store at a time
             run = session.get_one(m.PlanRun, run_id)
             if run.cancel_requested:
                 raise Cancelled
-            summary = store(session, run, snapshot, result)
-            seconds["store"] = time.perf_counter() - started
-            summary["seconds"] = {k: round(v, 3) for k, v in seconds.items()}
+            summary = store(session, run, snapshot, result, codes, placed)
+            summary["schedule"] = placed.figures if placed else None
+            summary["seconds"] = clock.seconds
             run.summary = summary
             _finish(run, PlanRunStatus.succeeded)
             audit.append(session, caller, "run", "plan_run", run.id, run.site_id, None, summary)
@@ -146,6 +163,51 @@ def execute_run(
         log.exception("plan run %s broke", run_id)
         _end(factory, run_id, PlanRunStatus.failed, [{"field": "", "message": "the run broke"}])
         raise
+
+
+class _Clock:
+    """Seconds per phase, for the run's summary."""
+
+    def __init__(self) -> None:
+        self.seconds: dict[str, float] = {}
+
+    @contextmanager
+    def __call__(self, phase: str) -> Iterator[None]:
+        started = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.seconds[phase] = round(time.perf_counter() - started, 3)
+
+
+def _schedule(
+    factory: sessionmaker[Session],
+    run_id: int,
+    shop: Shop,
+    snapshot: Snapshot,
+    result: MrpResult,
+    codes: dict[str, str],
+    seconds: float,
+    progress: Progress | None,
+) -> Placed | None:
+    """The finite-capacity schedule of every production order; None when there is none."""
+    orders = orders_to_schedule(result, codes, snapshot)
+    problem, steps = build_problem(shop, orders, feeds(result, codes, snapshot))
+    if not problem.operations:
+        return None
+    reported = [0.0]
+
+    def improved(event: SolverProgress) -> None:  # at most one progress write a second
+        if event.seconds - reported[0] >= 1.0:
+            reported[0] = event.seconds
+            share = 0.3 + 0.6 * min(1.0, event.seconds / max(seconds, 0.001))
+            _advance(factory, run_id, "scheduling", round(share, 3), progress)
+
+    schedule = solve(problem, time_limit=seconds, workers=2, on_progress=improved)
+    if not schedule.assignments:
+        log.warning("plan run %s: no schedule (%s): %s", run_id, schedule.status, schedule.reason)
+        return None
+    return place(shop, problem, schedule, steps)
 
 
 def _advance(

@@ -18,6 +18,7 @@ from plantops.org.models import Site
 from plantops.planning import models as m
 from plantops.planning.mrp import Bom, Demand, Item, LotRule, LotSizing, MrpProblem, Supply
 from plantops.planning.mrp.workdays import WorkingDays, from_calendar
+from plantops.planning.schedule_input import Order
 from plantops.types import MakeOrBuy, OrderStatus
 
 OTHER_SITE = "names an item of another site"
@@ -41,6 +42,8 @@ class Snapshot:
     item_ids: dict[str, int]  # item code -> id
     demand_kinds: dict[str, str]  # demand id -> "sales_order_line" or "order"
     problems: list[FieldError] = field(default_factory=list)
+    open_made: list[Order] = field(default_factory=list)  # approved, firm, released
+    priorities: dict[str, int] = field(default_factory=dict)  # sales demand id -> priority
 
 
 def policy_of(session: Session, site_id: int) -> Policy:
@@ -63,8 +66,10 @@ def take_snapshot(session: Session, site: Site, today: date, horizon_days: int) 
         if item.make_or_buy is MakeOrBuy.make and item.id not in routed:
             problems.append(FieldError(("items", item.code, "routing"), "made but has no routing"))
     boms = _boms(session, site, codes, problems)
-    demands = _sales_demand(session, site, codes, today + timedelta(horizon_days), problems)
-    supplies, needs = _open_orders(session, site, codes, boms)
+    priorities: dict[str, int] = {}
+    until = today + timedelta(horizon_days)
+    demands = _sales_demand(session, site, codes, until, problems, priorities)
+    supplies, needs, open_made = _open_orders(session, site, codes, boms)
     calendar = _working_days(session, site, policy, today, horizon_days, problems)
     fence = calendar.ahead(today, policy.frozen_fence_days) if policy.frozen_fence_days else None
     problem = MrpProblem(
@@ -79,7 +84,7 @@ def take_snapshot(session: Session, site: Site, today: date, horizon_days: int) 
     )
     kinds = {d.id: "sales_order_line" for d in demands} | {d.id: "order" for d in needs}
     item_ids = {code: id_ for id_, code in codes.items()}
-    return Snapshot(site.id, problem, item_ids, kinds, problems)
+    return Snapshot(site.id, problem, item_ids, kinds, problems, open_made, priorities)
 
 
 def _item(item: md.Item) -> Item:
@@ -134,7 +139,12 @@ def _boms(
 
 
 def _sales_demand(
-    session: Session, site: Site, codes: dict[int, str], until: date, problems: list[FieldError]
+    session: Session,
+    site: Site,
+    codes: dict[int, str],
+    until: date,
+    problems: list[FieldError],
+    priorities: dict[str, int],
 ) -> list[Demand]:
     """Sales order lines due by the end of the horizon, as "ORDER/line" demands."""
     rows = session.execute(
@@ -150,6 +160,7 @@ def _sales_demand(
             continue
         key = f"{order}/{line.line_no}"
         out.append(Demand(key, codes[line.item_id], line.quantity, line.due_date))
+        priorities[key] = line.priority
     return out
 
 
@@ -158,7 +169,7 @@ def _open_orders(
     site: Site,
     codes: dict[int, str],
     boms: tuple[Bom, ...],
-) -> tuple[list[Supply], list[Demand]]:
+) -> tuple[list[Supply], list[Demand], list[Order]]:
     """Approved, firm and released orders: open supply; a production order's components are
     needed on its release date."""
     supplies: list[Supply] = []
@@ -176,6 +187,10 @@ def _open_orders(
     open_orders: list[m.ProductionOrder | m.PurchaseOrder] = [*made, *bought]
     for order in open_orders:
         supplies.append(Supply(order.code, codes[order.item_id], order.quantity, order.due_date))
+    orders = [
+        Order(o.code, codes[o.item_id], o.quantity, o.release_date, o.due_date, o.priority)
+        for o in made
+    ]
     for order in made:
         item = codes[order.item_id]
         on = order.release_date
@@ -188,7 +203,7 @@ def _open_orders(
             if line.effective(on):
                 quantity = _rounded(gross_quantity(line, order.quantity, bill.quantity))
                 needs.append(Demand(f"{order.code}>{line.component}", line.component, quantity, on))
-    return supplies, needs
+    return supplies, needs, orders
 
 
 def _rounded(quantity: Decimal) -> Decimal:

@@ -14,7 +14,7 @@ from ortools.sat.python import cp_model
 from plantops.scheduling import cpsat_objective, cpsat_sequence, cpsat_time
 from plantops.scheduling.cpsat_sequence import require
 from plantops.scheduling.evaluate import Solution
-from plantops.scheduling.index import FS, Index
+from plantops.scheduling.index import FS, Index, pauses_over_calendars
 from plantops.scheduling.problem import Term, Time
 
 FREE, FLOAT, FROZEN = 0, 1, 2
@@ -64,6 +64,10 @@ class Model:
         self.idx, self.goal, self.inc = idx, goal, incumbent
         self.scope = scope or Scope()
         self.h = horizon if horizon is not None else idx.horizon
+        if horizon is None and incumbent is not None and idx.n and pauses_over_calendars(idx):
+            # nothing need end after the schedule being improved: it stays feasible, and the
+            # calendar intervals each pausing operation's window holds stay few
+            self.h = min(self.h, max(incumbent.end))
         self.m = cp_model.CpModel()
         self.kind = [self._kind(o) for o in range(idx.n)]
         self.start: list[Expr] = [0] * idx.n
@@ -152,7 +156,7 @@ class Model:
             s = start if lit is True else m.new_int_var(lo, hi, "")
             if lit is not True:
                 m.add(s == start).only_enforce_if(lit)
-            e = cpsat_time.pause_end(self, cal, s, d, hi, o)
+            e = cpsat_time.pause_end(self, cal, s, d, lo, hi, o)
             if e is None:
                 return None
             size = m.new_int_var(d, max(d, hi), "")  # span: the work plus the breaks

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from typing import TYPE_CHECKING
 
 from ortools.sat.python import cp_model
@@ -69,21 +69,28 @@ def shortfalls(
 
 
 def pause_end(
-    model: Model, cal: Calendar, s: cp_model.IntVar, d: Time, hi: Time, o: int
+    model: Model, cal: Calendar, s: cp_model.IntVar, d: Time, lo: Time, hi: Time, o: int
 ) -> cp_model.IntVar | None:
     """End variable of d units of work from s over the calendar's breaks: s in an available
-    interval i, the end in interval j >= i, end = s + d + (gaps between i and j)."""
+    interval i, the end in interval j >= i, end = s + d + (gaps between i and j). Only the
+    intervals between `lo` and `hi` enter the model: a plant's calendar over a year has
+    hundreds, and every one would cost each pausing operation its own literals."""
     if not cal.cum_end or cal.cum_end[-1] < d:
         return None
+    first = bisect_right(cal.u_ends, lo)  # the first interval that can hold the start
+    last = max(first + 1, bisect_left(cal.u_starts, hi))  # past the last that can hold the end
+    starts, ends, gaps = cal.u_starts[first:last], cal.u_ends[first:last], cal.gap[first:last]
+    if not starts:
+        return None
     m = model.m
-    k = len(cal.u_starts)
+    k = len(starts)
     i, j = m.new_int_var(0, k - 1, ""), m.new_int_var(0, k - 1, "")
     e = m.new_int_var(0, max(hi, cal.end), "")
     a_i, b_i, g_i = (m.new_int_var(-(1 << 40), 1 << 40, "") for _ in range(3))
     a_j, b_j, g_j = (m.new_int_var(-(1 << 40), 1 << 40, "") for _ in range(3))
     for index, target, values in (
-        (i, a_i, cal.u_starts), (i, b_i, cal.u_ends), (i, g_i, cal.gap),
-        (j, a_j, cal.u_starts), (j, b_j, cal.u_ends), (j, g_j, cal.gap),
+        (i, a_i, starts), (i, b_i, ends), (i, g_i, gaps),
+        (j, a_j, starts), (j, b_j, ends), (j, g_j, gaps),
     ):  # fmt: skip
         m.add_element(index, values, target)
     m.add(s >= a_i)
@@ -93,7 +100,10 @@ def pause_end(
     m.add(j >= i)
     m.add(e == s + d + g_j - g_i)
     if model.inc is not None and model.inc.end[o] > model.inc.start[o]:
-        m.add_hint(i, bisect_right(cal.u_ends, model.inc.start[o]))
-        m.add_hint(j, bisect_right(cal.u_ends, model.inc.end[o] - 1))
-        m.add_hint(e, model.inc.end[o])
+        start_at = bisect_right(ends, model.inc.start[o])
+        end_at = bisect_right(ends, model.inc.end[o] - 1)
+        if end_at < k:  # the incumbent lies inside the window: hint where it stands
+            m.add_hint(i, start_at)
+            m.add_hint(j, end_at)
+            m.add_hint(e, model.inc.end[o])
     return e

@@ -145,6 +145,15 @@ def _link(idx: Index, problem: Problem, res_pos: dict[str, int]) -> None:
         idx.previous[idx.op_pos[planned.operation]] = (planned.start, res_pos[planned.resource])
 
 
+def pauses_over_calendars(idx: Index) -> bool:
+    """Whether some operation may pause over a calendar's breaks: its CP-SAT model then
+    grows with every calendar interval in its window (a plant's, not a benchmark's)."""
+    return any(
+        idx.pause[o] and any(idx.calendar[r] is not None for r, _, _ in idx.modes[o])
+        for o in range(idx.n)
+    )
+
+
 def derived_horizon(idx: Index) -> Time:
     """A horizon long enough for a schedule that runs the operations one after another once
     every calendar, pool step, release and pinned operation has passed."""

@@ -4,8 +4,10 @@ for a moment, keep the result when it is no worse.
 Everything not freed keeps its mode and its order on its resource but may still shift in
 time ("floating"), so a small neighbourhood can still shorten the whole schedule. Each kind
 of neighbourhood adapts its own size: larger after sub-models CP-SAT solved to optimality,
-smaller after ones it could not finish. On very large problems operations far from the freed
-ones are frozen outright and the sub-model also packs its operations to the left."""
+smaller after ones it could not finish. On very large problems, and on any whose operations
+pause over calendars (each floating one would bring its calendar into the sub-model),
+operations far from the freed ones are frozen outright and the sub-model also packs its
+operations to the left."""
 
 from __future__ import annotations
 
@@ -16,7 +18,7 @@ from plantops.scheduling.cpsat import Goal, Model, Scope
 from plantops.scheduling.cpsat_search import OPTIMAL, Stopper, search
 from plantops.scheduling.evaluate import Solution
 from plantops.scheduling.incumbent import Incumbent
-from plantops.scheduling.index import Index
+from plantops.scheduling.index import Index, pauses_over_calendars
 from plantops.scheduling.neighbourhoods import KINDS, pick
 
 LARGE = 3000  # operations: above this, freeze what lies far from the freed operations
@@ -38,9 +40,10 @@ class Lns:
         self.idx, self.inc, self.goal = idx, incumbent, goal
         self.rng = random.Random(seed)
         self.workers, self.stopper, self.sub_time = workers, stopper, sub_time
-        # on very large problems only time windows: what they free stays local in time
-        self.kinds = KINDS if idx.n <= LARGE else ("window",)
-        start = min(idx.n, max(6, idx.n // 4)) if idx.n <= LARGE else 150
+        self.windowed = idx.n > LARGE or pauses_over_calendars(idx)
+        # windowed, only time windows: what they free stays local in time
+        self.kinds = ("window",) if self.windowed else KINDS
+        start = 150 if self.windowed else min(idx.n, max(6, idx.n // 4))
         self.size = dict.fromkeys(self.kinds, float(start))
         self.current: Solution | None = None
         self.current_key: tuple[int, ...] | None = None
@@ -90,7 +93,7 @@ class Lns:
             self.current, self.current_key = best.solution.copy(), best.key
 
     def _scope(self, free: set[int]) -> Scope:
-        if self.idx.n <= LARGE or self.current is None:
+        if not self.windowed or self.current is None:
             return Scope(free=free)
         sol = self.current
         lo = min(sol.start[o] for o in free)
