@@ -22,6 +22,7 @@ from plantops.catalog import BY_NAME, RESOURCES
 from tests.accounts import add_user
 from tests.api.builder import Plant
 from tests.api.http import if_match
+from tests.api.planning_matrix import Planned, is_planning, plan_site, planning_cases
 
 Bound = tuple[sessionmaker[Session], str]
 PUBLIC = {("get", "/api/v1/health")}
@@ -53,6 +54,11 @@ class World:
     region: dict[str, dict[str, Any]]  # NORTH, SOUTH
     record: dict[tuple[str, str], dict[str, Any]]  # (resource, site letter) -> record
     plants: dict[str, Prefixed]
+    planned: dict[str, Planned] = field(default_factory=dict)  # site letter -> plan run etc.
+
+    def fresh_scenario(self, letter: str) -> int:
+        body = {"site_id": self.site[letter]["id"], "code": f"{CANARY[letter]}-{next(NUMBERS)}"}
+        return int(self.admin.post("/scenarios", json=body | {"name": "to delete"}).json()["id"])
 
     def fresh(self, resource: str, letter: str) -> dict[str, Any]:
         """A new record at that site that nothing uses (for deletes)."""
@@ -139,6 +145,10 @@ def _domain(resource: str) -> Domain:
 def _cases(world: World, role: Role, method: str, path: str) -> list[Case]:
     """The requests of one endpoint for one role, over the three sites; a new endpoint that
     matches no rule fails the test."""
+    if is_planning(path):
+        sites = {x: (world.site[x]["id"], _sees(role, x), world.planned[x]) for x in SITES}
+        found = planning_cases(role, method, path, sites, world.fresh_scenario)
+        return [Case(a, url, ok, json=body, current=now) for a, url, ok, body, now in found]
     match = re.fullmatch(r"/api/v1/([a-z_]+)(?:/\{ident\}(/[a-z_]+)?)?", path)
     resource, tail = (match.group(1), match.group(2)) if match else ("", None)
     has_ident = "{ident}" in path
@@ -233,6 +243,8 @@ def _endpoints(document: dict[str, Any]) -> Iterator[tuple[str, str]]:
 def test_every_role_at_every_site_on_every_endpoint(api: httpx.Client, bound: Bound) -> None:
     document = httpx.get(f"{bound[1]}/api/openapi.json", timeout=30).json()
     world = _build(api)
+    for n, letter in enumerate(SITES):
+        world.planned[letter] = plan_site(bound[0], world.site[letter]["id"], CANARY[letter], n)
     problems: list[str] = []
     checked = 0
     for role in Role:

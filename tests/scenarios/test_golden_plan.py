@@ -38,7 +38,8 @@ from plantops.integration.service import import_plant
 from plantops.masterdata.models import Calendar, Item
 from plantops.org.models import Site
 from plantops.planning import models as m
-from plantops.planning.policy import PlanningPolicyIn, set_policy
+from plantops.planning.policy import set_policy
+from plantops.planning.schemas import PlanningPolicyIn
 from plantops.storage.engine import make_session_factory, unit_of_work
 from tests.scenarios.plant import bicycle_plant
 

@@ -29,7 +29,7 @@ class Domain(StrEnum):
     org = "org"  # regions and sites
     masterdata = "masterdata"  # areas, calendars, work centers, items, BOMs, routings, reasons
     workforce = "workforce"  # skills, employees
-    planning = "planning"  # customers, sales orders
+    planning = "planning"  # customers, sales orders, plan runs, their orders, scenarios
     plant_file = "plant_file"  # read: export; create: import
     users = "users"
     audit = "audit"  # the whole trail and its export (a record's history needs only read)

@@ -9,13 +9,14 @@ from fastapi_offline import FastAPIOffline
 from sqlalchemy import Engine
 
 import plantops
-from plantops.api import audit, me, problems, users
+from plantops.api import audit, me, planning, problems, scenarios, users
 from plantops.api.auth import authenticate
 from plantops.api.availability import router as availability_router
 from plantops.api.records import record_router
 from plantops.api.transfer import router as transfer_router
 from plantops.catalog import RESOURCES
 from plantops.config import settings
+from plantops.planning.jobs import WorkerProcesses
 from plantops.storage.engine import make_engine, make_session_factory
 from plantops.web import home, signin
 
@@ -34,6 +35,7 @@ def create_app(engine: Engine | None = None) -> FastAPI:
     )
     app.state.engine = engine
     app.state.sessions = make_session_factory(engine)
+    app.state.jobs = WorkerProcesses()
     problems.install(app)
 
     @app.middleware("http")
@@ -63,6 +65,8 @@ def create_app(engine: Engine | None = None) -> FastAPI:
     for spec in RESOURCES:
         api.include_router(record_router(spec))
     api.include_router(availability_router)
+    api.include_router(planning.router)
+    api.include_router(scenarios.router)
     api.include_router(transfer_router)
     api.include_router(audit.router)
     api.include_router(me.router)

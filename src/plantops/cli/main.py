@@ -81,3 +81,7 @@ def first_admin(engine: Engine) -> str | None:
 
 def main() -> None:
     app()
+
+
+if __name__ == "__main__":  # `python -m plantops.cli.main`: how plan run workers start
+    main()

@@ -20,6 +20,7 @@ from plantops.errors import ValidationFailed
 if TYPE_CHECKING:
     from plantops.org.models import Site
     from plantops.planning.models import PlanRun
+    from plantops.planning.schemas import PlanRunIn
 
 plan_app = typer.Typer(no_args_is_help=True, help="Plan runs: MRP and schedules")
 _HORIZON = re.compile(r"^\s*(\d+)\s*([dw]?)\s*$")
@@ -71,9 +72,10 @@ def run_command(
         table = _table()
         for code, site_id in sites:
             with unit_of_work(factory) as session:
-                run_id = request_run(session, SYSTEM, site_id, as_of, days).id
+                wanted = _request(site_id, as_of, days, schedule_seconds)
+                run_id = request_run(session, SYSTEM, wanted).id
             with _bar(code) as report:
-                execute_run(factory, SYSTEM, run_id, report, schedule_seconds)
+                execute_run(factory, run_id, report)
             with factory() as session:
                 run = session.get_one(m.PlanRun, run_id)
             _row(table, code, run)
@@ -83,6 +85,17 @@ def run_command(
         console.print(table)
     if failed:
         raise typer.Exit(1)
+
+
+def _request(site_id: int, today: date | None, days: int | None, seconds: float) -> PlanRunIn:
+    from pydantic import ValidationError
+
+    from plantops.planning.schemas import PlanRunIn
+
+    try:
+        return PlanRunIn(site_id=site_id, today=today, horizon_days=days, schedule_seconds=seconds)
+    except ValidationError as error:
+        raise ValidationFailed.from_pydantic("plan run", error) from None
 
 
 def _date(text: str) -> date:
@@ -146,3 +159,13 @@ def _problems(code: str, problems: list[dict[str, str]]) -> None:
         console.print(f"  {escape(field)}: {escape(problem['message'])}", soft_wrap=True)
     if len(problems) > SHOWN_PROBLEMS:
         console.print(f"  ... and {len(problems) - SHOWN_PROBLEMS} more")
+
+
+@plan_app.command("work", hidden=True)
+def work_command(run: int = typer.Argument(..., help="the queued plan run to do")) -> None:
+    """Do one queued plan run (the API starts this in a process of its own)."""
+    from plantops.planning.runs import execute_run
+    from plantops.storage.engine import make_engine, make_session_factory
+
+    with user_errors():
+        execute_run(make_session_factory(make_engine()), run)

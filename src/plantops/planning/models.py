@@ -70,19 +70,36 @@ class PlanningPolicy(Entity):
     defer_tolerance_days: Mapped[int] = mapped_column(Integer, default=5)
 
 
+class Scenario(Entity):
+    """A what-if: the site's plan with changes (demand, capacity, priorities) applied to
+    what its runs read, never to the master data; compared with the plan itself."""
+
+    __tablename__ = "scenario"
+    __table_args__ = (UniqueConstraint("site_id", "code"),)
+
+    site_id: Mapped[int] = site_fk()
+    code: Mapped[str] = code_column()
+    name: Mapped[str] = mapped_column(String(200))
+    changes: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+
+
 class PlanRun(Base):
-    """One run of the plan for a site: its progress while it runs, then what it found."""
+    """One run of the plan for a site (or one of its scenarios): its progress while it
+    runs, then what it found."""
 
     __tablename__ = "plan_run"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     site_id: Mapped[int] = site_fk()
+    scenario_id: Mapped[int | None] = mapped_column(ForeignKey("scenario.id"), index=True)
     status: Mapped[PlanRunStatus] = mapped_column(stored_enum(PlanRunStatus), index=True)
     phase: Mapped[str] = mapped_column(String(64), default="")
     progress: Mapped[float] = mapped_column(Float, default=0.0)  # 0 to 1
     today: Mapped[date] = mapped_column(Date)
     horizon_days: Mapped[int] = mapped_column(Integer)
+    schedule_seconds: Mapped[float] = mapped_column(Float, default=10.0)
     requested_by: Mapped[str] = mapped_column(String(64))
+    requested_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     requested_at: Mapped[datetime]
     finished_at: Mapped[datetime | None]
     cancel_requested: Mapped[bool] = mapped_column(Boolean, default=False)
@@ -109,6 +126,8 @@ class ProductionOrder(Entity):
     late_seconds: Mapped[int | None] = mapped_column(Integer)  # scheduled end after due
     explanation: Mapped[dict[str, Any] | None] = mapped_column(JSON)  # why it is late
     plan_run_id: Mapped[int | None] = mapped_column(ForeignKey("plan_run.id"), index=True)
+    # proposed in a scenario's run: part of that what-if, not of the plan
+    scenario_id: Mapped[int | None] = mapped_column(ForeignKey("scenario.id"), index=True)
 
 
 class PurchaseOrder(Entity):
@@ -125,6 +144,7 @@ class PurchaseOrder(Entity):
     order_date: Mapped[date] = mapped_column(Date)
     due_date: Mapped[date] = mapped_column(Date)
     plan_run_id: Mapped[int | None] = mapped_column(ForeignKey("plan_run.id"), index=True)
+    scenario_id: Mapped[int | None] = mapped_column(ForeignKey("scenario.id"), index=True)
 
 
 class PlanException(Base):

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from plantops.access import audit
 from plantops.access.caller import Caller
 from plantops.access.roles import Action, Domain
-from plantops.errors import InvalidTransition, NotFound
+from plantops.errors import Conflict, InvalidTransition, NotFound
 from plantops.planning import models as m
 from plantops.types import OrderStatus
 
@@ -58,6 +58,8 @@ def set_status(
     label = kind.replace("_", " ")
     if order is None or not caller.scope.allows(order.site_id):
         raise NotFound(f"{label} {order_id} not found")
+    if order.scenario_id is not None:
+        raise Conflict(f"{label} {order.code} belongs to a what-if scenario: run the plan to act")
     old = order.status
     order.status = transition(old, wanted, f"{label} {order.code}")
     session.flush()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from pydantic import Field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -13,28 +12,7 @@ from plantops.errors import NotFound, ValidationFailed
 from plantops.masterdata.models import Calendar
 from plantops.org.models import Site
 from plantops.planning import models as m
-from plantops.planning.runs import MAX_HORIZON_DAYS
-from plantops.resources.fields import Schema
-
-
-class PlanningPolicyIn(Schema):
-    calendar_id: int | None = Field(
-        default=None, description="whose working days count lead times; none: Monday to Friday"
-    )
-    frozen_fence_days: int = Field(
-        default=0,
-        ge=0,
-        le=365,
-        description="working days from today in which nothing new is released",
-    )
-    horizon_days: int = Field(default=42, ge=1, le=MAX_HORIZON_DAYS)
-    defer_tolerance_days: int = Field(
-        default=5, ge=0, le=365, description="working days early an open order may stay"
-    )
-
-
-class PlanningPolicyOut(PlanningPolicyIn):
-    site_id: int
+from plantops.planning.schemas import PlanningPolicyIn, PlanningPolicyOut
 
 
 def _site(session: Session, caller: Caller, site_id: int) -> Site:

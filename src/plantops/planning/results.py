@@ -27,19 +27,33 @@ def order_codes(run_id: int, result: MrpResult) -> dict[str, str]:
     return codes
 
 
-def clear_proposals(session: Session, site_id: int) -> None:
+def clear_proposals(session: Session, site_id: int, scenario_id: int | None) -> None:
     """What earlier runs of the site proposed (with its schedule), pegged and warned about.
     The planners' own orders keep their scheduled operations until a run places them anew."""
     proposed = select(m.ProductionOrder.id).where(
-        m.ProductionOrder.site_id == site_id, m.ProductionOrder.status == OrderStatus.proposed
+        m.ProductionOrder.site_id == site_id,
+        m.ProductionOrder.status == OrderStatus.proposed,
+        m.ProductionOrder.scenario_id.is_(None)
+        if scenario_id is None
+        else m.ProductionOrder.scenario_id == scenario_id,
     )
-    earlier = select(m.PlanRun.id).where(m.PlanRun.site_id == site_id)
+    earlier = select(m.PlanRun.id).where(
+        m.PlanRun.site_id == site_id,
+        m.PlanRun.scenario_id.is_(None)
+        if scenario_id is None
+        else m.PlanRun.scenario_id == scenario_id,
+    )
     session.execute(
         delete(m.ScheduledOperation).where(m.ScheduledOperation.production_order_id.in_(proposed))
     )
     for model in (m.ProductionOrder, m.PurchaseOrder):
+        mine = (
+            model.scenario_id.is_(None) if scenario_id is None else model.scenario_id == scenario_id
+        )
         session.execute(
-            delete(model).where(model.site_id == site_id, model.status == OrderStatus.proposed)
+            delete(model).where(
+                model.site_id == site_id, model.status == OrderStatus.proposed, mine
+            )
         )
     session.execute(delete(m.PlanLink).where(m.PlanLink.plan_run_id.in_(earlier)))
     session.execute(delete(m.PlanException).where(m.PlanException.plan_run_id.in_(earlier)))
@@ -56,7 +70,7 @@ def store(
     """Replace the site's proposals with this run's, with their schedule; return the run's
     summary counts."""
     site_id, items = run.site_id, snapshot.item_ids
-    clear_proposals(session, site_id)
+    clear_proposals(session, site_id, run.scenario_id)
     times = placed.orders if placed else {}
     made = [o for o in result.planned_orders if o.make]
     bought = [o for o in result.planned_orders if not o.make]
@@ -74,6 +88,7 @@ def store(
                     "due_date": o.due,
                     "priority": 3,
                     "plan_run_id": run.id,
+                    "scenario_id": run.scenario_id,
                     "version": 1,
                 }
                 | _times(times.get(codes[o.id]))
@@ -93,6 +108,7 @@ def store(
                     "order_date": o.release,
                     "due_date": o.due,
                     "plan_run_id": run.id,
+                    "scenario_id": run.scenario_id,
                     "version": 1,
                 }
                 for o in bought

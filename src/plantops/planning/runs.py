@@ -10,6 +10,7 @@ import logging
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from datetime import UTC, date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -18,16 +19,19 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from plantops.access import audit
-from plantops.access.caller import Caller
+from plantops.access.caller import SYSTEM, Caller
 from plantops.access.roles import Action, Domain
 from plantops.errors import Conflict, FieldError, NotFound, ValidationFailed
 from plantops.org.models import Site
 from plantops.planning import models as m
 from plantops.planning.feeds import feeds, orders_to_schedule
+from plantops.planning.figures import plan_figures
 from plantops.planning.mrp import MrpInputError, MrpResult, plan
 from plantops.planning.results import order_codes, store
+from plantops.planning.scenarios import apply_changes
 from plantops.planning.schedule_input import build_problem
 from plantops.planning.schedule_result import Placed, place
+from plantops.planning.schemas import PlanRunIn
 from plantops.planning.shop import Shop, read_shop
 from plantops.planning.snapshot import Snapshot, policy_of, take_snapshot
 from plantops.scheduling.schedule import Progress as SolverProgress
@@ -38,7 +42,6 @@ from plantops.types import PlanRunStatus
 log = logging.getLogger(__name__)
 
 ACTIVE = (PlanRunStatus.queued, PlanRunStatus.running)
-MAX_HORIZON_DAYS = 730
 Progress = Callable[[str, float], None]
 
 
@@ -51,35 +54,35 @@ def site_today(site: Site) -> date:
     return datetime.now(ZoneInfo(site.time_zone)).date()
 
 
-def request_run(
-    session: Session,
-    caller: Caller,
-    site_id: int,
-    today: date | None = None,
-    horizon_days: int | None = None,
-) -> m.PlanRun:
-    """Queue a run for the site (one at a time per site)."""
+def request_run(session: Session, caller: Caller, data: PlanRunIn) -> m.PlanRun:
+    """Queue a run for the site, or for one of its scenarios (one at a time per site)."""
     caller.require(Domain.planning, Action.create, "plan runs")
-    site = session.get(Site, site_id)
+    site = session.get(Site, data.site_id)
     if site is None or not caller.scope.allows(site.id):
-        raise NotFound(f"site {site_id} not found")
+        raise NotFound(f"site {data.site_id} not found")
+    if data.scenario_id is not None:
+        scenario = session.get(m.Scenario, data.scenario_id)
+        if scenario is None or scenario.site_id != site.id:
+            raise ValidationFailed.field(
+                "scenario_id", f"no scenario {data.scenario_id} at the site"
+            )
     busy = session.scalar(
         select(m.PlanRun).where(m.PlanRun.site_id == site.id, m.PlanRun.status.in_(ACTIVE))
     )
     if busy is not None:
         raise Conflict(f"plan run {busy.id} of site {site.code} is {busy.status} already")
-    horizon = policy_of(session, site.id).horizon_days if horizon_days is None else horizon_days
-    if not 1 <= horizon <= MAX_HORIZON_DAYS:
-        message = f"must be between 1 and {MAX_HORIZON_DAYS} days"
-        raise ValidationFailed.one(("horizon_days",), message)
+    horizon = data.horizon_days or policy_of(session, site.id).horizon_days
     run = m.PlanRun(
         site_id=site.id,
+        scenario_id=data.scenario_id,
         status=PlanRunStatus.queued,
         phase="queued",
         progress=0.0,
-        today=today or site_today(site),
+        today=data.today or site_today(site),
         horizon_days=horizon,
+        schedule_seconds=data.schedule_seconds,
         requested_by=caller.username,
+        requested_by_id=caller.user_id,
         requested_at=datetime.now(UTC),
         cancel_requested=False,
     )
@@ -96,6 +99,18 @@ def get_run(session: Session, caller: Caller, run_id: int) -> m.PlanRun:
     return run
 
 
+def recent_runs(
+    session: Session, caller: Caller, site_id: int | None, limit: int
+) -> list[m.PlanRun]:
+    caller.require(Domain.planning, Action.read, "plan runs")
+    query = select(m.PlanRun).order_by(m.PlanRun.id.desc()).limit(limit)
+    if site_id is not None:
+        query = query.where(m.PlanRun.site_id == site_id)
+    if caller.scope.site_ids is not None:
+        query = query.where(m.PlanRun.site_id.in_(caller.scope.site_ids))
+    return list(session.scalars(query))
+
+
 def cancel_run(session: Session, caller: Caller, run_id: int) -> m.PlanRun:
     """Ask a queued or running run to stop; it stops at its next phase, storing nothing."""
     caller.require(Domain.planning, Action.update, "plan runs")
@@ -108,17 +123,11 @@ def cancel_run(session: Session, caller: Caller, run_id: int) -> m.PlanRun:
     return run
 
 
-DEFAULT_SCHEDULE_SECONDS = 10.0
-
-
 def execute_run(
-    factory: sessionmaker[Session],
-    caller: Caller,
-    run_id: int,
-    progress: Progress | None = None,
-    schedule_seconds: float = DEFAULT_SCHEDULE_SECONDS,
+    factory: sessionmaker[Session], run_id: int, progress: Progress | None = None
 ) -> None:
-    """Do a queued run: snapshot, MRP, schedule, store. Its status tells how it ended."""
+    """Do a queued run: snapshot, MRP, schedule, store. Its status tells how it ended.
+    It acts for whoever asked for it (the audit trail says who)."""
     if not _claim(factory, run_id):
         return
     clock = _Clock()
@@ -129,6 +138,10 @@ def execute_run(
             site = session.get_one(Site, run.site_id)
             snapshot = take_snapshot(session, site, run.today, run.horizon_days)
             shop = read_shop(session, site.id, site.time_zone, run.today, run.horizon_days)
+            schedule_seconds, scenario = run.schedule_seconds, run.scenario_id
+            if scenario is not None:
+                changes = session.get_one(m.Scenario, scenario).changes
+                apply_changes(changes, snapshot, shop)
         if snapshot.problems or shop.problems:
             return _fail(factory, run_id, snapshot.problems + shop.problems)
         _advance(factory, run_id, "MRP", 0.2, progress)
@@ -151,10 +164,12 @@ def execute_run(
                 raise Cancelled
             summary = store(session, run, snapshot, result, codes, placed)
             summary["schedule"] = placed.figures if placed else None
+            summary |= plan_figures(result, codes, snapshot, shop, placed)
             summary["seconds"] = clock.seconds
             run.summary = summary
             _finish(run, PlanRunStatus.succeeded)
-            audit.append(session, caller, "run", "plan_run", run.id, run.site_id, None, summary)
+            actor = replace(SYSTEM, user_id=run.requested_by_id, username=run.requested_by)
+            audit.append(session, actor, "run", "plan_run", run.id, run.site_id, None, summary)
         if progress:
             progress("done", 1.0)
     except Cancelled:

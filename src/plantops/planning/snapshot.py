@@ -44,6 +44,7 @@ class Snapshot:
     problems: list[FieldError] = field(default_factory=list)
     open_made: list[Order] = field(default_factory=list)  # approved, firm, released
     priorities: dict[str, int] = field(default_factory=dict)  # sales demand id -> priority
+    costs: dict[str, Decimal] = field(default_factory=dict)  # item code -> standard cost
 
 
 def policy_of(session: Session, site_id: int) -> Policy:
@@ -84,7 +85,8 @@ def take_snapshot(session: Session, site: Site, today: date, horizon_days: int) 
     )
     kinds = {d.id: "sales_order_line" for d in demands} | {d.id: "order" for d in needs}
     item_ids = {code: id_ for id_, code in codes.items()}
-    return Snapshot(site.id, problem, item_ids, kinds, problems, open_made, priorities)
+    costs = {item.code: item.standard_cost for item in items}
+    return Snapshot(site.id, problem, item_ids, kinds, problems, open_made, priorities, costs)
 
 
 def _item(item: md.Item) -> Item:
@@ -176,12 +178,16 @@ def _open_orders(
     needs: list[Demand] = []
     made = session.scalars(
         select(m.ProductionOrder).where(
-            m.ProductionOrder.site_id == site.id, m.ProductionOrder.status.in_(OPEN)
+            m.ProductionOrder.site_id == site.id,
+            m.ProductionOrder.status.in_(OPEN),
+            m.ProductionOrder.scenario_id.is_(None),
         )
     ).all()
     bought = session.scalars(
         select(m.PurchaseOrder).where(
-            m.PurchaseOrder.site_id == site.id, m.PurchaseOrder.status.in_(OPEN)
+            m.PurchaseOrder.site_id == site.id,
+            m.PurchaseOrder.status.in_(OPEN),
+            m.PurchaseOrder.scenario_id.is_(None),
         )
     ).all()
     open_orders: list[m.ProductionOrder | m.PurchaseOrder] = [*made, *bought]
