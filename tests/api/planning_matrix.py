@@ -24,7 +24,7 @@ PATHS = ("/api/v1/plan_runs", "/api/v1/production_orders", "/api/v1/purchase_ord
 
 
 def is_planning(path: str) -> bool:
-    return path.startswith(PATHS) or path.endswith("/planning_policy")
+    return path.startswith(PATHS) or path.endswith(("/planning_policy", "/rough_cut"))
 
 
 @dataclass

@@ -130,3 +130,35 @@ def test_a_scenario_is_run_beside_the_plan_and_compared(api: httpx.Client, bikes
     assert wrong.status_code == 422 and "/changes/0" in wrong.text
     assert api.delete(f"/scenarios/{scenario}").status_code == 204
     assert api.get("/production_orders", params={"scenario_id": scenario}).json()["total"] == 0
+
+
+def test_rough_cut_weighs_each_weeks_load_against_its_hours(api: httpx.Client, bikes: int) -> None:
+    """Hours per order: 600 s setup + 300 s a piece. FRAME 40 (3.5 h) released Wed 4 and
+    Mon 9 March on WELD; BIKE 30 (2 h 40) released Mon 9 and BIKE 25 (2 h 15) Fri 13 on
+    ASSY. One 8-hour shift a day: 40 hours a week, 32 in the week of the holiday."""
+    run(api, {"site_id": bikes})
+    weeks = api.get(f"/sites/{bikes}/rough_cut", params={"first": "2026-03-04", "weeks": 2})
+    assert weeks.status_code == 200, weeks.text
+    table = {
+        (w["work_center"], w["week"]): (w["load_hours"], w["available_hours"]) for w in weeks.json()
+    }
+    assert table == {
+        ("ASSY", "2026-03-02"): (0.0, 40.0),
+        ("ASSY", "2026-03-09"): (4.92, 32.0),
+        ("WELD", "2026-03-02"): (3.5, 40.0),
+        ("WELD", "2026-03-09"): (3.5, 32.0),
+    }
+    assert not any(w["overloaded"] for w in weeks.json())
+    # a rush of 600 bikes for Fri 20th: 50 h of assembly released Wed 18, and its 15 frame
+    # orders (52.5 h of welding) released three working days before, Fri 13: both flagged
+    rush = {"kind": "new_demand", "item": "BIKE", "quantity": 600, "due_date": "2026-03-20"}
+    body = {"site_id": bikes, "code": "BIG", "name": "Big order", "changes": [rush]}
+    scenario = api.post("/scenarios", json=body).json()["id"]
+    run(api, {"site_id": bikes, "scenario_id": scenario})
+    loaded = api.get(
+        f"/sites/{bikes}/rough_cut",
+        params={"first": "2026-03-02", "weeks": 3, "scenario_id": scenario},
+    ).json()
+    over = [(w["work_center"], w["week"]) for w in loaded if w["overloaded"]]
+    assert over == [("ASSY", "2026-03-16"), ("WELD", "2026-03-09")]
+    assert api.get(f"/sites/{bikes}/rough_cut", params={"weeks": 53}).status_code == 422

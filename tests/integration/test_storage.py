@@ -14,6 +14,7 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy import Engine, event, func, select, text
 from sqlalchemy.orm import Session
 
+from plantops.access.caller import SYSTEM
 from plantops.masterdata.models import Bom, BomLine, Item
 from plantops.storage.registry import Base
 from tests.api.builder import Plant
@@ -162,3 +163,39 @@ def test_t5_the_writer_that_loses_the_race_gets_the_winners_version(
     loser = problem(next(a for a in answers.values() if a.status_code == 412), 412)
     assert (loser["current_version"], loser["current"]) == (2, winner)
     assert api.get(f"/items/{item['id']}").json() == winner
+
+
+def test_a_database_full_of_plans_migrates_down_and_up_again(engine: Engine) -> None:
+    """SQLite alters tables by copying them: with rows referring to them (orders to their
+    plan run, everything to its site), that must still work, and keep every row."""
+    from plantops.demo.loader import load_demo
+    from plantops.planning.runs import execute_run, request_run
+    from plantops.planning.schemas import PlanRunIn
+    from plantops.storage.engine import make_session_factory, unit_of_work
+    from plantops.storage.migrate import current_revision, upgrade
+
+    load_demo(engine)
+    factory = make_session_factory(engine)
+    with unit_of_work(factory) as session:
+        run = request_run(session, SYSTEM, PlanRunIn(site_id=1, schedule_seconds=1)).id
+    execute_run(factory, run)
+    counted = "SELECT (SELECT count(*) FROM production_order), (SELECT count(*) FROM item)"
+    with engine.connect() as connection:
+        before = connection.execute(text(counted)).one()
+    assert before[0] > 0
+    _downgrade(engine, "0003")
+    assert current_revision(engine) == "0003"
+    upgrade(engine)
+    assert current_revision(engine) == "0004"
+    with engine.connect() as connection:
+        assert connection.execute(text(counted)).one() == before
+        if engine.dialect.name == "sqlite":
+            assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+
+
+def _downgrade(engine: Engine, revision: str) -> None:
+    from alembic import command
+
+    from plantops.storage.migrate import alembic_config
+
+    command.downgrade(alembic_config(engine), revision)

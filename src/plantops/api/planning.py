@@ -3,6 +3,7 @@ what planners do with them, exception messages, pegging, each site's planning po
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 from typing import Annotated, Any
 
@@ -12,8 +13,10 @@ from pydantic import BaseModel, Field
 from plantops.api.auth import caller, sessions
 from plantops.api.problems import problem_responses
 from plantops.api.records import strict_body
+from plantops.org.models import Site
 from plantops.planning import models as m
-from plantops.planning import orders, policy, queries, runs
+from plantops.planning import orders, policy, queries, rough_cut, runs
+from plantops.planning.rough_cut import MAX_WEEKS
 from plantops.planning.schemas import (
     PlanExceptionOut,
     PlanningPolicyIn,
@@ -211,3 +214,47 @@ def put_policy(
 ) -> Any:
     with unit_of_work(sessions(request)) as session:
         return policy.set_policy(session, caller(request), ident, data)
+
+
+class WeekOut(BaseModel):
+    work_center: str
+    week: date = Field(description="its Monday")
+    load_hours: float
+    available_hours: float
+    utilisation: float | None
+    overloaded: bool
+
+
+@router.get(
+    "/sites/{ident}/rough_cut",
+    response_model=list[WeekOut],
+    summary="Rough-cut capacity: load against available hours per work center and week",
+    description="The hours the plan's production orders ask (in the week each is released) "
+    "against the hours each work center's calendar gives; overloaded weeks flagged.",
+    responses=problem_responses(404),
+)
+def get_rough_cut(
+    request: Request,
+    ident: Ident,
+    first: Annotated[
+        date | None, Query(description="a day of the first week; default today")
+    ] = None,
+    weeks: Annotated[int, Query(ge=1, le=MAX_WEEKS)] = 8,
+    scenario_id: Annotated[int | None, Query(ge=1, le=2**62)] = None,
+) -> Any:
+    with unit_of_work(sessions(request)) as session:
+        start = first or _site_today(session, ident)
+        found = rough_cut.rough_cut(session, caller(request), ident, start, weeks, scenario_id)
+        return [
+            WeekOut(
+                work_center=w.work_center, week=w.week, load_hours=w.load_hours,
+                available_hours=w.available_hours, utilisation=w.utilisation,
+                overloaded=w.overloaded,
+            )
+            for w in found
+        ]  # fmt: skip
+
+
+def _site_today(session: Any, site_id: int) -> date:
+    site = session.get(Site, site_id)
+    return runs.site_today(site) if site is not None else date.today()

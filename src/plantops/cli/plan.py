@@ -169,3 +169,43 @@ def work_command(run: int = typer.Argument(..., help="the queued plan run to do"
 
     with user_errors():
         execute_run(make_session_factory(make_engine()), run)
+
+
+@plan_app.command("capacity")
+def capacity_command(
+    site: str = typer.Option(..., "--site", "-s", help="site code"),
+    weeks: int = typer.Option(8, min=1, max=52, help="how many weeks"),
+    first: str | None = typer.Option(None, help="a day of the first week (default today)"),
+) -> None:
+    """Rough-cut capacity: load against available hours per work center and week."""
+    from sqlalchemy import select
+
+    from plantops.access.caller import SYSTEM
+    from plantops.org.models import Site
+    from plantops.planning.rough_cut import rough_cut
+    from plantops.planning.runs import site_today
+    from plantops.storage.engine import make_engine, make_session_factory
+    from plantops.storage.migrate import upgrade
+
+    with user_errors():
+        engine = make_engine()
+        upgrade(engine)
+        with make_session_factory(engine)() as session:
+            found = session.scalars(select(Site).where(Site.code == site)).first()
+            if found is None:
+                raise ValidationFailed.one(("site",), f"no site {site}")
+            start = _date(first) if first else site_today(found)
+            rows = rough_cut(session, SYSTEM, found.id, start, weeks)
+        mondays = sorted({r.week for r in rows})
+        table = Table(
+            "work center", *(f"{d:%d %b}" for d in mondays), title=f"{site}: load / available hours"
+        )
+        by_center: dict[str, list[str]] = {}
+        for r in rows:
+            cell = f"{r.load_hours:.0f}/{r.available_hours:.0f}"
+            by_center.setdefault(r.work_center, []).append(
+                f"[red]{cell}[/]" if r.overloaded else cell
+            )
+        for center, cells in by_center.items():
+            table.add_row(center, *cells)
+        console.print(table)
