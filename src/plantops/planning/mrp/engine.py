@@ -26,10 +26,11 @@ from plantops.planning.mrp.result import (
     PlannedOrder,
     Source,
 )
-from plantops.planning.mrp.units import SCALE, ceil_div, to_quantity, to_units
+from plantops.planning.mrp.units import SCALE, to_quantity, to_units
 from plantops.planning.mrp.validate import validate
 
-# a bill in units: (quantity made, [(component, quantity per, scrap in units)], from, to)
+# a bill in units: (quantity made, [(component, quantity per x SCALE, quantity made x
+# (SCALE - scrap), from, to)], from, to): a component's units are ceil(size x a / b)
 Bill = tuple[int, list[tuple[str, int, int, date | None, date | None]], date | None, date | None]
 
 
@@ -74,7 +75,7 @@ def _plan(problem: MrpProblem) -> MrpResult:
         netting = Netting(item, cal, today, Lots.of(item.lot), problem.frozen_until)
         netted = netting.run(wanted.pop(item.code, []), open_supply.get(item.code, []))
         code = item.code
-        links += [Link(code, s, k, src, u) for s, k, src, u in netted.links]
+        links += netted.links
         alerts += messages(item, netted, cal, today, problem.defer_tolerance_days)
         records.add(item, netted)
         for lot in netted.planned:
@@ -89,30 +90,31 @@ def _bills(boms: tuple[Bom, ...]) -> dict[str, list[Bill]]:
     """Every item's bills in units, the most recent version first."""
     out: dict[str, list[Bill]] = defaultdict(list)
     for bom in sorted(boms, key=lambda b: b.valid_from or date.min, reverse=True):
+        made = to_units(bom.quantity)
         lines = [
             (
                 x.component,
-                to_units(x.quantity_per),
-                to_units(x.scrap_factor),
+                to_units(x.quantity_per) * SCALE,
+                made * (SCALE - to_units(x.scrap_factor)),
                 x.valid_from,
                 x.valid_to,
             )
             for x in bom.lines
         ]
-        out[bom.item].append((to_units(bom.quantity), lines, bom.valid_from, bom.valid_to))
+        out[bom.item].append((made, lines, bom.valid_from, bom.valid_to))
     return out
 
 
 def _explode(lot: Lot, bills: list[Bill], wanted: dict[str, list[Requirement]]) -> None:
     """The components of a planned order, needed when it is released: quantity per, over
-    the quantity the bill makes, grossed up by scrap (q / (1 - scrap)), rounded up."""
-    release = lot.release
+    the quantity the bill makes, grossed up by scrap (q / (1 - scrap)), rounded up. (The
+    hottest loop of a plant's plan: half a million orders at 50,000 items.)"""
+    release, size, order = lot.release, lot.size, lot.id
     bill = next((b for b in bills if in_effect(release, b[2], b[3])), None)
     if bill is None:
         return
-    made, lines, _, _ = bill
-    for component, per, scrap, start, end in lines:
-        if not in_effect(release, start, end):
+    for component, per, divisor, start, end in bill[1]:
+        if (start is not None and release < start) or (end is not None and release > end):
             continue
-        units = ceil_div(lot.size * per * SCALE, made * (SCALE - scrap))
-        wanted[component].append(Requirement(release, units, [(Source.order, lot.id, units)]))
+        units = -(-(size * per) // divisor)
+        wanted[component].append(Requirement(release, units, [(Source.order, order, units)]))

@@ -15,7 +15,7 @@ from itertools import islice
 
 from plantops.planning.mrp.lots import Lots
 from plantops.planning.mrp.problem import Item, LotRule
-from plantops.planning.mrp.result import ALLOCATED, ON_HAND, SAFETY_STOCK, Source
+from plantops.planning.mrp.result import ALLOCATED, ON_HAND, SAFETY_STOCK, Link, Source
 from plantops.planning.mrp.units import to_units
 from plantops.planning.mrp.workdays import WorkingDays
 
@@ -47,12 +47,12 @@ class Lot:
 
 @dataclass
 class Netted:
-    """One item's plan, in units: planned lots, links (supply, kind, source, units), the open
+    """One item's plan, in units: planned lots, its links to what required it, the open
     supply as used, and the day buckets of its record."""
 
     planned: list[Lot]
     opened: list[Lot]
-    links: list[tuple[str, Source, str, int]]
+    links: list[Link]
     gross: dict[date, int]
     net: dict[date, int]
     available: int
@@ -67,7 +67,7 @@ class Netting:
     fence: date | None = None  # no planned order is released before it
     _heap: list[Lot] = field(default_factory=list)
     _planned: list[Lot] = field(default_factory=list)
-    _links: list[tuple[str, Source, str, int]] = field(default_factory=list)
+    _links: list[Link] = field(default_factory=list)
     _net: dict[date, int] = field(default_factory=lambda: defaultdict(int))
 
     def run(self, requirements: list[Requirement], supplies: list[tuple[str, int, date]]) -> Netted:
@@ -97,7 +97,7 @@ class Netting:
         return Requirement(self.today, units, [(Source.reserve, name, units)], counts=False)
 
     def _meet(self, req: Requirement, ordered: list[Requirement], k: int) -> None:
-        needs, n = req.needs, 0
+        needs, n, code, links = req.needs, 0, self.item.code, self._links
         kind, source, owed = needs[0]
         left = req.units
         while left > 0:
@@ -115,7 +115,7 @@ class Netting:
                 heapq.heappop(self._heap)
             while take:  # link the taken units to the needs, front first
                 part = take if take < owed else owed
-                self._links.append((lot.id, kind, source, part))
+                links.append(Link(code, lot.id, kind, source, part))
                 take -= part
                 owed -= part
                 if not owed and n + 1 < len(needs):
@@ -146,13 +146,14 @@ class Netting:
 
 
 def _by_day(requirements: list[Requirement]) -> list[Requirement]:
-    """One requirement per day (daily buckets): what is netted."""
+    """One requirement per day (daily buckets): what is netted. A day's first requirement
+    becomes its bucket (they are the engine's own, made for this item alone)."""
     days: dict[date, Requirement] = {}
-    for req in sorted(requirements, key=lambda r: r.day):
+    for req in requirements:
         same = days.get(req.day)
         if same is None:
-            days[req.day] = Requirement(req.day, req.units, list(req.needs))
+            days[req.day] = req
         else:
             same.units += req.units
             same.needs += req.needs
-    return list(days.values())
+    return [days[day] for day in sorted(days)]
