@@ -24,7 +24,8 @@ from plantops.planning import models as m
 from plantops.planning.orders import set_status
 from plantops.planning.policy import set_policy
 from plantops.planning.runs import cancel_run, execute_run, request_run
-from plantops.planning.schemas import PlanningPolicyIn, PlanRunIn
+from plantops.planning.schemas import PlanningPolicyIn, PlanRunIn, ScenarioIn
+from plantops.planning.whatif import create_scenario
 from plantops.storage.engine import make_session_factory, unit_of_work
 from plantops.types import OrderStatus, PlanRunStatus
 from tests.scenarios.plant import bicycle_plant
@@ -256,3 +257,43 @@ def test_the_demo_plant_is_planned_and_scheduled_within_the_time_given(engine: E
         assert run.summary is not None and run.summary["schedule"]["status"] == "feasible"
         assert run.summary["production_orders"] > 100 and unplaced == 0
         assert run.summary["seconds"]["schedule"] < 15  # asked for 3 s; once it took 50
+
+
+def test_a_scenario_run_leaves_the_plans_own_orders_where_they_are(
+    plant: sessionmaker[Session],
+) -> None:
+    _run(plant)
+    with unit_of_work(plant) as session:
+        frame = session.scalars(
+            select(m.ProductionOrder).where(m.ProductionOrder.code == "MO-1-00003")
+        ).one()
+        set_status(session, SYSTEM, "production_order", frame.id, OrderStatus.approved)
+        before = (frame.scheduled_start, frame.scheduled_end, frame.version)
+        down = {
+            "kind": "down", "work_center": "WELD",
+            "starts_at": "2026-03-02T00:00:00Z", "ends_at": "2026-03-21T00:00:00Z",
+        }  # fmt: skip
+        body = ScenarioIn(
+            site_id=_site(session), code="WELD-DOWN", name="welder down", changes=[down]
+        )
+        scenario = create_scenario(session, SYSTEM, body).id
+    with unit_of_work(plant) as session:
+        request = PlanRunIn(site_id=_site(session), scenario_id=scenario, today=MON)
+        run_id = request_run(session, SYSTEM, request).id
+    execute_run(plant, run_id)
+    with plant() as session:
+        run = session.get_one(m.PlanRun, run_id)
+        frame = session.scalars(
+            select(m.ProductionOrder).where(m.ProductionOrder.code == "MO-1-00003")
+        ).one()
+        operations = session.scalars(
+            select(m.ScheduledOperation.plan_run_id).where(
+                m.ScheduledOperation.production_order_id == frame.id
+            )
+        ).all()
+    assert run.status is PlanRunStatus.succeeded, run.problems
+    # the scenario moved it in its own schedule (welding is down until the 21st): the plan's
+    # order keeps its times and its scheduled operation from the plan's run
+    assert run.summary is not None and run.summary["schedule"]["late_orders"] > 0
+    assert (frame.scheduled_start, frame.scheduled_end, frame.version) == before
+    assert operations == [1]

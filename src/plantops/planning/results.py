@@ -139,12 +139,19 @@ def _times(times: OrderTimes | None) -> dict[str, Any]:
 
 
 def _store_schedule(session: Session, run: m.PlanRun, placed: Placed) -> None:
-    """Where each operation runs; the planners' own orders get their new times too."""
+    """Where each operation runs; the planners' own orders get their new times too. A
+    scenario's run keeps its hands off them: it stores the schedule of its own orders only."""
+    own = (
+        m.ProductionOrder.scenario_id.is_(None)
+        if run.scenario_id is None
+        else m.ProductionOrder.scenario_id == run.scenario_id
+    )
     ids = dict(
         session.execute(
             select(m.ProductionOrder.code, m.ProductionOrder.id).where(
                 m.ProductionOrder.site_id == run.site_id,
                 m.ProductionOrder.code.in_(list(placed.orders)),
+                own,
             )
         ).all()
     )
@@ -172,6 +179,7 @@ def _store_schedule(session: Session, run: m.PlanRun, placed: Placed) -> None:
             "setup_seconds": p.setup_seconds,
         }
         for p in placed.operations
+        if p.order in ids
     ]
     if rows:
         session.execute(insert(m.ScheduledOperation), rows)
