@@ -3,7 +3,7 @@ frozen fence, refusing inconsistent data whole, cancelling, one run per site at 
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
@@ -297,3 +297,25 @@ def test_a_scenario_run_leaves_the_plans_own_orders_where_they_are(
     assert run.summary is not None and run.summary["schedule"]["late_orders"] > 0
     assert (frame.scheduled_start, frame.scheduled_end, frame.version) == before
     assert operations == [1]
+
+
+def test_a_run_whose_worker_died_does_not_block_the_site_for_ever(
+    plant: sessionmaker[Session],
+) -> None:
+    with unit_of_work(plant) as session:
+        dead = request_run(session, SYSTEM, PlanRunIn(site_id=_site(session), today=MON)).id
+        run = session.get_one(m.PlanRun, dead)
+        run.status = PlanRunStatus.running  # a worker took it, then was killed
+    # a moment later it may still be working
+    with unit_of_work(plant) as session, pytest.raises(Conflict):
+        request_run(session, SYSTEM, PlanRunIn(site_id=_site(session), today=MON))
+    with unit_of_work(plant) as session:
+        run = session.get_one(m.PlanRun, dead)
+        run.requested_at = run.requested_at - timedelta(hours=1)
+    with unit_of_work(plant) as session:
+        fresh = request_run(session, SYSTEM, PlanRunIn(site_id=_site(session), today=MON)).id
+    with plant() as session:
+        old = session.get_one(m.PlanRun, dead)
+        assert old.status is PlanRunStatus.failed
+        assert old.problems == [{"field": "", "message": "its worker stopped before the run ended"}]
+        assert session.get_one(m.PlanRun, fresh).status is PlanRunStatus.queued

@@ -11,7 +11,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -42,6 +42,7 @@ from plantops.types import PlanRunStatus
 log = logging.getLogger(__name__)
 
 ACTIVE = (PlanRunStatus.queued, PlanRunStatus.running)
+ABANDONED_AFTER = timedelta(minutes=30)  # plus its schedule's time: reading and storing a plant
 Progress = Callable[[str, float], None]
 
 
@@ -69,7 +70,10 @@ def request_run(session: Session, caller: Caller, data: PlanRunIn) -> m.PlanRun:
     busy = session.scalar(
         select(m.PlanRun).where(m.PlanRun.site_id == site.id, m.PlanRun.status.in_(ACTIVE))
     )
-    if busy is not None:
+    if busy is not None and abandoned(busy):
+        busy.problems = [{"field": "", "message": "its worker stopped before the run ended"}]
+        _finish(busy, PlanRunStatus.failed)
+    elif busy is not None:
         raise Conflict(f"plan run {busy.id} of site {site.code} is {busy.status} already")
     horizon = data.horizon_days or policy_of(session, site.id).horizon_days
     run = m.PlanRun(
@@ -118,9 +122,16 @@ def cancel_run(session: Session, caller: Caller, run_id: int) -> m.PlanRun:
     if run.status not in ACTIVE:
         raise Conflict(f"plan run {run.id} is {run.status}: there is nothing to cancel")
     run.cancel_requested = True
-    if run.status is PlanRunStatus.queued:  # no worker has it yet
+    if run.status is PlanRunStatus.queued or abandoned(run):  # no worker will see the flag
         _finish(run, PlanRunStatus.cancelled)
     return run
+
+
+def abandoned(run: m.PlanRun) -> bool:
+    """A run still queued or running long after any run could have ended: its worker was
+    killed, or never started. Without this, the site could never be planned again."""
+    limit = ABANDONED_AFTER + timedelta(seconds=run.schedule_seconds)
+    return datetime.now(UTC) - run.requested_at > limit
 
 
 def execute_run(
