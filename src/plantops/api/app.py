@@ -18,7 +18,7 @@ from plantops.catalog import RESOURCES
 from plantops.config import settings
 from plantops.planning.jobs import WorkerProcesses
 from plantops.storage.engine import make_engine, make_session_factory
-from plantops.web import home, signin
+from plantops.web import home, plan, signin
 
 
 def create_app(engine: Engine | None = None) -> FastAPI:
@@ -74,5 +74,6 @@ def create_app(engine: Engine | None = None) -> FastAPI:
     app.include_router(public)
     app.include_router(api)
     app.include_router(home.router)
+    app.include_router(plan.router)
     app.include_router(signin.router)
     return app

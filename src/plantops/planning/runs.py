@@ -233,7 +233,7 @@ def _schedule(
     if not schedule.assignments:
         log.warning("plan run %s: no schedule (%s): %s", run_id, schedule.status, schedule.reason)
         return None
-    return place(shop, problem, schedule, steps)
+    return place(shop, problem, schedule, steps, {o.code: o.due for o in orders})
 
 
 def _advance(

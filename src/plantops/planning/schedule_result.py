@@ -3,9 +3,10 @@ late it is and why, and the figures a planner compares plans by."""
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from plantops.planning.shop import Shop, Step
@@ -40,8 +41,15 @@ class Placed:
 
 
 def place(
-    shop: Shop, problem: Problem, schedule: Schedule, steps: dict[str, tuple[str, Step]]
+    shop: Shop,
+    problem: Problem,
+    schedule: Schedule,
+    steps: dict[str, tuple[str, Step]],
+    due: dict[str, date],
 ) -> Placed:
+    """The schedule in the plant's terms; `due`: each order's due day. Lateness counts from
+    the end of that day, also for a day already past (the engine's due is never before
+    today, so its own lateness would forget the overdue days)."""
     ops = {o.id: o for o in problem.operations}
     placed = []
     spans: dict[str, list[int]] = {}
@@ -57,17 +65,17 @@ def place(
         span[0], span[1] = min(span[0], a.start), max(span[1], a.end)
         busy[mode.resource] += mode.duration
     why = {e.job: e for e in schedule.explanations}
-    due = {j.id: j.due for j in problem.jobs}
     orders = {}
     for order, (start, end) in spans.items():
-        late = max(0, end - (due[order] or end))
+        deadline = shop.day_start(due[order] + timedelta(days=1))
+        late = max(0, int((shop.at(end) - deadline).total_seconds()))
         explanation = why.get(order)
         said = None
         if explanation is not None:
             said = {
                 "lateness_seconds": explanation.lateness,
                 "chain": [
-                    {"kind": c.kind, "operation": c.operation, "detail": c.detail}
+                    {"kind": c.kind, "operation": c.operation, "detail": wall_clock(shop, c.detail)}
                     for c in explanation.chain
                 ],
                 "bottlenecks": list(explanation.bottlenecks),
@@ -76,6 +84,20 @@ def place(
     setups = sum(p.setup_seconds for p in placed)
     figures = _figures(shop, schedule, orders, busy, setups)
     return Placed(tuple(placed), orders, figures, shop.work_center_ids)
+
+
+_TIME = re.compile(r"\b(until|before|after|at|from|by|ended) (\d+)\b")
+
+
+def wall_clock(shop: Shop, detail: str) -> str:
+    """The engine says when in its own units (seconds from the plan's start): the planner
+    reads the site's wall clock ("until Mon 23 Nov 14:00")."""
+
+    def local(found: re.Match[str]) -> str:
+        at = shop.at(int(found[2])).astimezone(shop.zone)
+        return f"{found[1]} {at:%a %d %b %H:%M}"
+
+    return _TIME.sub(local, detail)
 
 
 def _figures(

@@ -64,8 +64,11 @@ class Shop:
 
     def midnight(self, day: date) -> int:
         """Seconds to the site's midnight starting `day` (0 for days before today)."""
-        local = datetime.combine(day, datetime.min.time())
-        return max(0, self.seconds(cal.to_utc(local, self.zone)))
+        return max(0, self.seconds(self.day_start(day)))
+
+    def day_start(self, day: date) -> datetime:
+        """The instant the site's `day` begins (its midnight, in UTC)."""
+        return cal.to_utc(datetime.combine(day, datetime.min.time()), self.zone)
 
 
 def read_shop(

@@ -101,7 +101,8 @@ def render(session: Session, caller: Caller, csrf: str) -> str:
         '<!doctype html><html lang="en"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         f"<title>PlantOps</title><style>{STYLE}</style></head><body>"
-        '<header><h1>PlantOps</h1><nav><a href="/api/docs">API documentation</a> · '
+        '<header><h1>PlantOps</h1><nav><a href="/plan">Plan</a> · '
+        '<a href="/api/docs">API documentation</a> · '
         '<a href="/api/openapi.json">OpenAPI schema</a></nav>'
         f"<span>{len(sites)} sites</span>"
         f'<form method="post" action="/logout" class="account"><span>{escape(caller.username)}'
