@@ -56,6 +56,12 @@ class SalesOrderLine(Child):
     priority: Mapped[int] = mapped_column(Integer, default=3)  # 1 = most urgent
 
 
+def in_scenario(column: Any, scenario_id: int | None) -> Any:
+    """Rows of the plan itself (no scenario), or of one scenario: where a what-if's orders
+    and runs are kept apart from the plan's."""
+    return column.is_(None) if scenario_id is None else column == scenario_id
+
+
 class PlanningPolicy(Entity):
     """How a site plans: the calendar whose working days count lead times, the frozen fence
     (working days from today in which a plan run releases nothing new), the horizon."""

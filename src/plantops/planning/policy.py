@@ -8,23 +8,16 @@ from sqlalchemy.orm import Session
 from plantops.access import audit
 from plantops.access.caller import Caller
 from plantops.access.roles import Action, Domain
-from plantops.errors import NotFound, ValidationFailed
+from plantops.errors import ValidationFailed
 from plantops.masterdata.models import Calendar
-from plantops.org.models import Site
 from plantops.planning import models as m
 from plantops.planning.schemas import PlanningPolicyIn, PlanningPolicyOut
-
-
-def _site(session: Session, caller: Caller, site_id: int) -> Site:
-    site = session.get(Site, site_id)
-    if site is None or not caller.scope.allows(site.id):
-        raise NotFound(f"site {site_id} not found")
-    return site
+from plantops.planning.sites import visible_site
 
 
 def get_policy(session: Session, caller: Caller, site_id: int) -> PlanningPolicyOut:
     caller.require(Domain.planning, Action.read, "planning policies")
-    site = _site(session, caller, site_id)
+    site = visible_site(session, caller, site_id)
     row = session.scalar(select(m.PlanningPolicy).where(m.PlanningPolicy.site_id == site.id))
     if row is None:
         return PlanningPolicyOut(site_id=site.id)
@@ -35,7 +28,7 @@ def set_policy(
     session: Session, caller: Caller, site_id: int, data: PlanningPolicyIn
 ) -> PlanningPolicyOut:
     caller.require(Domain.planning, Action.update, "planning policies")
-    site = _site(session, caller, site_id)
+    site = visible_site(session, caller, site_id)
     if data.calendar_id is not None:
         calendar = session.get(Calendar, data.calendar_id)
         if calendar is None or calendar.site_id != site.id:

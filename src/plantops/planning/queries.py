@@ -12,6 +12,7 @@ from plantops.access.caller import Caller
 from plantops.access.roles import Action, Domain
 from plantops.errors import NotFound
 from plantops.planning import models as m
+from plantops.planning.runs import get_run
 from plantops.types import OrderStatus
 
 MAX_LEVELS = 30  # deeper than any bill of materials; a guard, not a limit anyone meets
@@ -29,9 +30,7 @@ def list_orders(
     offset: int,
 ) -> tuple[list[Any], int]:
     caller.require(Domain.planning, Action.read, "orders")
-    query = select(model).where(
-        model.scenario_id.is_(None) if scenario_id is None else model.scenario_id == scenario_id
-    )
+    query = select(model).where(m.in_scenario(model.scenario_id, scenario_id))
     if site_id is not None:
         query = query.where(model.site_id == site_id)
     if caller.scope.site_ids is not None:
@@ -56,10 +55,7 @@ def get_order(
 
 
 def run_exceptions(session: Session, caller: Caller, run_id: int) -> list[m.PlanException]:
-    caller.require(Domain.planning, Action.read, "plan runs")
-    run = session.get(m.PlanRun, run_id)
-    if run is None or not caller.scope.allows(run.site_id):
-        raise NotFound(f"plan run {run_id} not found")
+    run = get_run(session, caller, run_id)
     query = select(m.PlanException).where(m.PlanException.plan_run_id == run.id)
     return list(session.scalars(query.order_by(m.PlanException.day, m.PlanException.id)))
 
@@ -68,10 +64,7 @@ def pegging(session: Session, caller: Caller, order: Order) -> list[dict[str, An
     """The demands an order ends up serving: each a sales order line or a reserve, with the
     chain of orders in between and the quantity of the last link."""
     runs = select(m.PlanRun.id).where(
-        m.PlanRun.site_id == order.site_id,
-        m.PlanRun.scenario_id.is_(None)
-        if order.scenario_id is None
-        else m.PlanRun.scenario_id == order.scenario_id,
+        m.PlanRun.site_id == order.site_id, m.in_scenario(m.PlanRun.scenario_id, order.scenario_id)
     )
     out: list[dict[str, Any]] = []
     frontier: list[tuple[str, list[str]]] = [(order.code, [])]

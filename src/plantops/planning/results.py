@@ -11,7 +11,7 @@ from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
 from plantops.planning import models as m
-from plantops.planning.mrp import ON_HAND, MrpResult, Source
+from plantops.planning.mrp import ON_HAND, MrpResult, PlannedOrder, Source
 from plantops.planning.schedule_result import OrderTimes, Placed
 from plantops.planning.snapshot import Snapshot
 from plantops.types import OrderStatus
@@ -33,23 +33,16 @@ def clear_proposals(session: Session, site_id: int, scenario_id: int | None) -> 
     proposed = select(m.ProductionOrder.id).where(
         m.ProductionOrder.site_id == site_id,
         m.ProductionOrder.status == OrderStatus.proposed,
-        m.ProductionOrder.scenario_id.is_(None)
-        if scenario_id is None
-        else m.ProductionOrder.scenario_id == scenario_id,
+        m.in_scenario(m.ProductionOrder.scenario_id, scenario_id),
     )
     earlier = select(m.PlanRun.id).where(
-        m.PlanRun.site_id == site_id,
-        m.PlanRun.scenario_id.is_(None)
-        if scenario_id is None
-        else m.PlanRun.scenario_id == scenario_id,
+        m.PlanRun.site_id == site_id, m.in_scenario(m.PlanRun.scenario_id, scenario_id)
     )
     session.execute(
         delete(m.ScheduledOperation).where(m.ScheduledOperation.production_order_id.in_(proposed))
     )
     for model in (m.ProductionOrder, m.PurchaseOrder):
-        mine = (
-            model.scenario_id.is_(None) if scenario_id is None else model.scenario_id == scenario_id
-        )
+        mine = m.in_scenario(model.scenario_id, scenario_id)
         session.execute(
             delete(model).where(
                 model.site_id == site_id, model.status == OrderStatus.proposed, mine
@@ -74,45 +67,27 @@ def store(
     times = placed.orders if placed else {}
     made = [o for o in result.planned_orders if o.make]
     bought = [o for o in result.planned_orders if not o.make]
+
+    def proposed(o: PlannedOrder) -> dict[str, Any]:
+        return {
+            "site_id": site_id, "code": codes[o.id], "item_id": items[o.item],
+            "quantity": o.quantity, "status": OrderStatus.proposed, "due_date": o.due,
+            "plan_run_id": run.id, "scenario_id": run.scenario_id, "version": 1,
+        }  # fmt: skip
+
     if made:
         session.execute(
             insert(m.ProductionOrder),
             [
-                {
-                    "site_id": site_id,
-                    "code": codes[o.id],
-                    "item_id": items[o.item],
-                    "quantity": o.quantity,
-                    "status": OrderStatus.proposed,
-                    "release_date": o.release,
-                    "due_date": o.due,
-                    "priority": 3,
-                    "plan_run_id": run.id,
-                    "scenario_id": run.scenario_id,
-                    "version": 1,
-                }
+                proposed(o)
+                | {"release_date": o.release, "priority": 3}
                 | _times(times.get(codes[o.id]))
                 for o in made
             ],
         )
     if bought:
         session.execute(
-            insert(m.PurchaseOrder),
-            [
-                {
-                    "site_id": site_id,
-                    "code": codes[o.id],
-                    "item_id": items[o.item],
-                    "quantity": o.quantity,
-                    "status": OrderStatus.proposed,
-                    "order_date": o.release,
-                    "due_date": o.due,
-                    "plan_run_id": run.id,
-                    "scenario_id": run.scenario_id,
-                    "version": 1,
-                }
-                for o in bought
-            ],
+            insert(m.PurchaseOrder), [proposed(o) | {"order_date": o.release} for o in bought]
         )
     if placed is not None:
         _store_schedule(session, run, placed)
@@ -141,11 +116,7 @@ def _times(times: OrderTimes | None) -> dict[str, Any]:
 def _store_schedule(session: Session, run: m.PlanRun, placed: Placed) -> None:
     """Where each operation runs; the planners' own orders get their new times too. A
     scenario's run keeps its hands off them: it stores the schedule of its own orders only."""
-    own = (
-        m.ProductionOrder.scenario_id.is_(None)
-        if run.scenario_id is None
-        else m.ProductionOrder.scenario_id == run.scenario_id
-    )
+    own = m.in_scenario(m.ProductionOrder.scenario_id, run.scenario_id)
     ids = dict(
         session.execute(
             select(m.ProductionOrder.code, m.ProductionOrder.id).where(

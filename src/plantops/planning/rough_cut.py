@@ -17,12 +17,12 @@ from sqlalchemy.orm import Session, selectinload
 
 from plantops.access.caller import Caller
 from plantops.access.roles import Action, Domain
-from plantops.errors import NotFound
 from plantops.masterdata import calendar as cal
 from plantops.masterdata import models as md
 from plantops.masterdata.availability import shift_calendar
-from plantops.org.models import Site
 from plantops.planning import models as m
+from plantops.planning.shop import routings
+from plantops.planning.sites import visible_site
 
 MAX_WEEKS = 52
 
@@ -57,9 +57,7 @@ def rough_cut(
 ) -> list[Week]:
     """Every work center of the site, `weeks` weeks from the week of `first`."""
     caller.require(Domain.planning, Action.read, "rough-cut capacity")
-    site = session.get(Site, site_id)
-    if site is None or not caller.scope.allows(site.id):
-        raise NotFound(f"site {site_id} not found")
+    site = visible_site(session, caller, site_id)
     start = monday(first)
     mondays = [start + timedelta(weeks=k) for k in range(weeks)]
     load = _load(session, site.id, scenario_id, mondays)
@@ -81,56 +79,28 @@ def _load(
     session: Session, site_id: int, scenario_id: int | None, mondays: list[date]
 ) -> dict[tuple[str, date], float]:
     """Hours asked per (work center, week) by the plan's orders released in those weeks."""
-    mine = (
-        m.ProductionOrder.scenario_id.is_(None)
-        if scenario_id is None
-        else m.ProductionOrder.scenario_id == scenario_id
-    )
+    mine = m.in_scenario(m.ProductionOrder.scenario_id, scenario_id)
     orders = session.execute(
-        select(
-            m.ProductionOrder.item_id, m.ProductionOrder.quantity, m.ProductionOrder.release_date
-        ).where(
+        select(md.Item.code, m.ProductionOrder.quantity, m.ProductionOrder.release_date)
+        .join(md.Item, md.Item.id == m.ProductionOrder.item_id)
+        .where(
             m.ProductionOrder.site_id == site_id,
             mine,
             m.ProductionOrder.release_date < mondays[-1] + timedelta(weeks=1),
         )
     ).all()
-    routes = _routes(session, site_id)
+    routes = routings(session, site_id)
     load: dict[tuple[str, date], float] = defaultdict(float)
     for item, quantity, release in orders:
         week = max(monday(release), mondays[0])  # overdue releases load the first week
-        for center, setup, per_unit in routes.get(item, ()):
-            seconds = setup + math.ceil(per_unit * float(quantity))
-            load[center, week] += seconds / 3600
-    return load
-
-
-def _routes(session: Session, site_id: int) -> dict[int, list[tuple[str, int, float]]]:
-    """Per item, its first routing's operations on their preferred work center."""
-    rows = session.scalars(
-        select(md.Routing)
-        .where(md.Routing.site_id == site_id)
-        .order_by(md.Routing.code)
-        .options(selectinload(md.Routing.operations).selectinload(md.Operation.alternatives))
-    ).all()
-    codes = dict(
-        session.execute(
-            select(md.WorkCenter.id, md.WorkCenter.code).where(md.WorkCenter.site_id == site_id)
-        ).all()
-    )
-    out: dict[int, list[tuple[str, int, float]]] = {}
-    for routing in rows:
-        if routing.item_id in out:
-            continue
-        steps = []
-        for op in routing.operations:
-            if op.alternatives:
-                best = min(op.alternatives, key=lambda a: a.preference)
-                steps.append(
-                    (codes[best.work_center_id], best.setup_seconds, best.run_seconds_per_unit)
+        for step in routes.get(item, ()):
+            if step.alternatives:  # the preferred work center
+                best = step.alternatives[0]
+                seconds = best.setup_seconds + math.ceil(
+                    best.run_seconds_per_unit * float(quantity)
                 )
-        out[routing.item_id] = steps
-    return out
+                load[best.work_center, week] += seconds / 3600
+    return load
 
 
 def _available(

@@ -33,6 +33,7 @@ from plantops.planning.schedule_input import build_problem
 from plantops.planning.schedule_result import Placed, place
 from plantops.planning.schemas import PlanRunIn
 from plantops.planning.shop import Shop, read_shop
+from plantops.planning.sites import visible_site
 from plantops.planning.snapshot import Snapshot, policy_of, take_snapshot
 from plantops.scheduling.schedule import Progress as SolverProgress
 from plantops.scheduling.solver import solve
@@ -58,9 +59,7 @@ def site_today(site: Site) -> date:
 def request_run(session: Session, caller: Caller, data: PlanRunIn) -> m.PlanRun:
     """Queue a run for the site, or for one of its scenarios (one at a time per site)."""
     caller.require(Domain.planning, Action.create, "plan runs")
-    site = session.get(Site, data.site_id)
-    if site is None or not caller.scope.allows(site.id):
-        raise NotFound(f"site {data.site_id} not found")
+    site = visible_site(session, caller, data.site_id)
     if data.scenario_id is not None:
         scenario = session.get(m.Scenario, data.scenario_id)
         if scenario is None or scenario.site_id != site.id:

@@ -106,7 +106,9 @@ class StatusIn(Schema):
     reason: str | None = Field(default=None, max_length=500)
 
 
-class ProductionOrderOut(BaseModel):
+class _OrderOut(BaseModel):
+    """What production and purchase orders share."""
+
     model_config = ConfigDict(from_attributes=True)
 
     id: int
@@ -116,31 +118,22 @@ class ProductionOrderOut(BaseModel):
     item_id: int
     quantity: Decimal
     status: OrderStatus
-    release_date: date
     due_date: date
+    plan_run_id: int | None
+    scenario_id: int | None
+
+
+class ProductionOrderOut(_OrderOut):
+    release_date: date
     priority: int
     scheduled_start: datetime | None
     scheduled_end: datetime | None
     late_seconds: int | None
     explanation: dict[str, Any] | None
-    plan_run_id: int | None
-    scenario_id: int | None
 
 
-class PurchaseOrderOut(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
-
-    id: int
-    version: int
-    site_id: int
-    code: str
-    item_id: int
-    quantity: Decimal
-    status: OrderStatus
+class PurchaseOrderOut(_OrderOut):
     order_date: date
-    due_date: date
-    plan_run_id: int | None
-    scenario_id: int | None
 
 
 class PlanExceptionOut(BaseModel):

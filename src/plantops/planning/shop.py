@@ -164,6 +164,15 @@ def _crews_by_center(routings: dict[str, tuple[Step, ...]]) -> dict[str, dict[st
     return out
 
 
+def routings(session: Session, site_id: int) -> dict[str, tuple[Step, ...]]:
+    """Per item code, the operations of its routing (the first by code when it has several),
+    each with its alternatives, the preferred first."""
+    centers = select(md.WorkCenter.id, md.WorkCenter.code).where(md.WorkCenter.site_id == site_id)
+    skills = select(Skill.id, Skill.code).where(Skill.site_id == site_id)
+    names = {i: c for i, c in session.execute(centers).all()}
+    return _routings(session, site_id, names, {i: c for i, c in session.execute(skills).all()})
+
+
 def _routings(
     session: Session, site_id: int, centers: dict[int, str], skills: dict[int, str]
 ) -> dict[str, tuple[Step, ...]]:

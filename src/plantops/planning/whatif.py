@@ -15,6 +15,7 @@ from plantops.access.roles import Action, Domain
 from plantops.errors import Conflict, FieldError, NotFound, StaleVersion, ValidationFailed
 from plantops.org.models import Site
 from plantops.planning import models as m
+from plantops.planning.runs import ACTIVE
 from plantops.planning.scenarios import CHANGES
 from plantops.planning.schemas import ScenarioIn, ScenarioOut
 from plantops.types import PlanRunStatus
@@ -121,15 +122,8 @@ def delete_scenario(session: Session, caller: Caller, scenario_id: int) -> None:
     audit.append(session, caller, "delete", "scenario", scenario_id, scenario.site_id, old, None)
 
 
-ACTIVE = (PlanRunStatus.queued, PlanRunStatus.running)
-
-
 def _last_run(session: Session, site_id: int, scenario_id: int | None) -> m.PlanRun | None:
-    mine = (
-        m.PlanRun.scenario_id.is_(None)
-        if scenario_id is None
-        else m.PlanRun.scenario_id == scenario_id
-    )
+    mine = m.in_scenario(m.PlanRun.scenario_id, scenario_id)
     return session.scalar(
         select(m.PlanRun)
         .where(m.PlanRun.site_id == site_id, mine, m.PlanRun.status == PlanRunStatus.succeeded)

@@ -62,7 +62,7 @@ def _run_box(run: m.PlanRun | None, site: Site, csrf: str) -> str:
     if run is None:
         return f'<section class="box"><h2>Plan</h2><p>Never run for this site.</p>{form}</section>'
     state = f"run {run.id}: <strong>{escape(run.status.value)}</strong>"
-    if run.status.value in ("queued", "running"):
+    if run.status in runs.ACTIVE:
         state += f" · {escape(run.phase)} · {run.progress:.0%}"
     when = f"asked by {escape(run.requested_by)} at {run.requested_at:%Y-%m-%d %H:%M} UTC"
     problems = "".join(
@@ -167,7 +167,7 @@ def render(session: Session, caller: Caller, csrf: str, code: str | None) -> tup
     else:
         recent = runs.recent_runs(session, caller, site.id, 20)
         run = next((r for r in recent if r.scenario_id is None), None)
-        active = run is not None and run.status.value in ("queued", "running")
+        active = run is not None and run.status in runs.ACTIVE
         body = _run_box(run, site, csrf)
         done = next((r for r in recent if r.scenario_id is None and r.summary), None)
         if done is not None:
