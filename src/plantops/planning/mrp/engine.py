@@ -17,7 +17,7 @@ from plantops.masterdata.bom_graph import in_effect
 from plantops.planning.mrp.levels import low_level_codes
 from plantops.planning.mrp.lots import Lots
 from plantops.planning.mrp.messages import Records, messages
-from plantops.planning.mrp.netting import Lot, Netting, Requirement
+from plantops.planning.mrp.netting import Lot, Netting, Want
 from plantops.planning.mrp.problem import Bom, MrpProblem
 from plantops.planning.mrp.result import (
     ExceptionMessage,
@@ -59,10 +59,9 @@ def _no_cycle_collection() -> Iterator[None]:
 def _plan(problem: MrpProblem) -> MrpResult:
     levels = low_level_codes(problem)
     bills = _bills(problem.boms)
-    wanted: dict[str, list[Requirement]] = defaultdict(list)
+    wanted: dict[str, list[Want]] = defaultdict(list)
     for d in problem.demands:
-        units = to_units(d.quantity)
-        wanted[d.item].append(Requirement(d.due, units, [(Source.demand, d.id, units)]))
+        wanted[d.item].append((d.due, to_units(d.quantity), Source.demand, d.id))
     open_supply: dict[str, list[tuple[str, int, date]]] = defaultdict(list)
     for s in problem.supplies:
         open_supply[s.item].append((s.id, to_units(s.quantity), s.due))
@@ -105,16 +104,15 @@ def _bills(boms: tuple[Bom, ...]) -> dict[str, list[Bill]]:
     return out
 
 
-def _explode(lot: Lot, bills: list[Bill], wanted: dict[str, list[Requirement]]) -> None:
+def _explode(lot: Lot, bills: list[Bill], wanted: dict[str, list[Want]]) -> None:
     """The components of a planned order, needed when it is released: quantity per, over
     the quantity the bill makes, grossed up by scrap (q / (1 - scrap)), rounded up. (The
     hottest loop of a plant's plan: half a million orders at 50,000 items.)"""
-    release, size, order = lot.release, lot.size, lot.id
+    release, size, order, kind = lot.release, lot.size, lot.id, Source.order
     bill = next((b for b in bills if in_effect(release, b[2], b[3])), None)
     if bill is None:
         return
     for component, per, divisor, start, end in bill[1]:
         if (start is not None and release < start) or (end is not None and release > end):
             continue
-        units = -(-(size * per) // divisor)
-        wanted[component].append(Requirement(release, units, [(Source.order, order, units)]))
+        wanted[component].append((release, -(-(size * per) // divisor), kind, order))

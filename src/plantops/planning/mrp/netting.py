@@ -23,15 +23,20 @@ STOCK, OPEN, PLANNED = 0, 1, 2  # which supply goes first among those due the sa
 Need = tuple[Source, str, int]  # what requires part of a requirement: (kind, id, units)
 
 
-@dataclass
+Want = tuple[date, int, Source, str]  # one requirement as it comes: (day, units, kind, id)
+
+
+@dataclass(slots=True)
 class Requirement:
+    """What the item must supply on one day (a daily bucket of wants)."""
+
     day: date
     units: int
     needs: list[Need]  # summing to units
     counts: bool = True  # a gross requirement of the record (the reserves are not)
 
 
-@dataclass(order=True)
+@dataclass(order=True, slots=True)
 class Lot:
     """A supply with units left, in the order it is used: by due date."""
 
@@ -70,7 +75,7 @@ class Netting:
     _links: list[Link] = field(default_factory=list)
     _net: dict[date, int] = field(default_factory=lambda: defaultdict(int))
 
-    def run(self, requirements: list[Requirement], supplies: list[tuple[str, int, date]]) -> Netted:
+    def run(self, wants: list[Want], supplies: list[tuple[str, int, date]]) -> Netted:
         """`supplies`: the item's open supply as (id, units, due)."""
         item = self.item
         available = to_units(item.on_hand) - to_units(item.allocated)
@@ -84,7 +89,7 @@ class Netting:
         opened = [Lot(due, OPEN, k, sid, u, u) for k, (sid, u, due) in enumerate(supplies)]
         self._heap += opened
         heapq.heapify(self._heap)
-        ordered += _by_day(requirements)
+        ordered += _by_day(wants)
         for k, req in enumerate(ordered):
             self._meet(req, ordered, k)
         gross: dict[date, int] = defaultdict(int)
@@ -97,13 +102,21 @@ class Netting:
         return Requirement(self.today, units, [(Source.reserve, name, units)], counts=False)
 
     def _meet(self, req: Requirement, ordered: list[Requirement], k: int) -> None:
-        needs, n, code, links = req.needs, 0, self.item.code, self._links
+        needs, n, code, links, heap = req.needs, 0, self.item.code, self._links, self._heap
+        if not heap and self.lots.rule is LotRule.lot_for_lot:
+            # nothing left to take from (the common case): one new order of exactly the
+            # day's requirement, which each need takes its own part of
+            self._plan(req.day, req.units, ordered, k)
+            lot = heap.pop()
+            self._net[req.day] += req.units
+            links += [Link(code, lot.id, kind, source, units) for kind, source, units in needs]
+            return
         kind, source, owed = needs[0]
         left = req.units
         while left > 0:
-            if not self._heap:
+            if not heap:
                 self._plan(req.day, left, ordered, k)
-            lot = self._heap[0]
+            lot = heap[0]
             take = left if left < lot.left else lot.left
             if lot.kind == OPEN and lot.first_need is None:
                 lot.first_need = req.day
@@ -112,7 +125,7 @@ class Netting:
             left -= take
             lot.left -= take
             if not lot.left:
-                heapq.heappop(self._heap)
+                heapq.heappop(heap)
             while take:  # link the taken units to the needs, front first
                 part = take if take < owed else owed
                 links.append(Link(code, lot.id, kind, source, part))
@@ -145,15 +158,14 @@ class Netting:
             heapq.heappush(self._heap, lot)
 
 
-def _by_day(requirements: list[Requirement]) -> list[Requirement]:
-    """One requirement per day (daily buckets): what is netted. A day's first requirement
-    becomes its bucket (they are the engine's own, made for this item alone)."""
+def _by_day(wants: list[Want]) -> list[Requirement]:
+    """One requirement per day (daily buckets), in date order: what is netted."""
     days: dict[date, Requirement] = {}
-    for req in requirements:
-        same = days.get(req.day)
+    for day, units, kind, source in wants:
+        same = days.get(day)
         if same is None:
-            days[req.day] = req
+            days[day] = Requirement(day, units, [(kind, source, units)])
         else:
-            same.units += req.units
-            same.needs += req.needs
+            same.units += units
+            same.needs.append((kind, source, units))
     return [days[day] for day in sorted(days)]

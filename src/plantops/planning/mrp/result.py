@@ -18,8 +18,9 @@ SAFETY_STOCK = "safety stock"  # the reserve an item keeps
 ALLOCATED = "allocated"  # stock promised beyond what is on hand
 
 
-@dataclass(frozen=True, slots=True)
-class PlannedOrder:
+class PlannedOrder(NamedTuple):
+    """A tuple: a large plan has hundreds of thousands."""
+
     id: str
     item: str
     make: bool  # a production order; otherwise a purchase

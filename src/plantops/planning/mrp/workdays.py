@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from functools import lru_cache
+from functools import cached_property
 
 from plantops.masterdata.calendar import Shift, ShiftCalendar
 from plantops.types import CalendarExceptionKind, Weekday
@@ -35,14 +35,24 @@ class WorkingDays:
 
     def on_or_before(self, day: date) -> date:
         """The last working day up to `day`: when a receipt due then must be in."""
-        while not self.works(day):
-            day -= _DAY
-        return day
+        last = self._last_worked.get(day)
+        if last is None:
+            last = day
+            while not self.works(last):
+                last -= _DAY
+            self._last_worked[day] = last
+        return last
 
     def back(self, day: date, days: int) -> date:
         """`days` working days before the working day on or before `day` (the release of an
         order with that lead time and due date)."""
-        return _back(self, day, days)
+        known = self._back.get((day, days))
+        if known is None:
+            known = self.on_or_before(day)
+            for _ in range(days):
+                known = self.on_or_before(known - _DAY)
+            self._back[day, days] = known
+        return known
 
     def ahead(self, day: date, days: int) -> date:
         """`days` working days after `day` (0: the first working day from `day` on)."""
@@ -54,13 +64,15 @@ class WorkingDays:
                 day += _DAY
         return day
 
+    # A plan asks the same few hundred dates over and over, a million times at 50,000 items:
+    # remembered per calendar (cached_property writes past the frozen dataclass).
+    @cached_property
+    def _last_worked(self) -> dict[date, date]:
+        return {}
 
-@lru_cache(maxsize=1 << 16)  # a plan asks the same few hundred dates over and over
-def _back(calendar: WorkingDays, day: date, days: int) -> date:
-    day = calendar.on_or_before(day)
-    for _ in range(days):
-        day = calendar.on_or_before(day - _DAY)
-    return day
+    @cached_property
+    def _back(self) -> dict[tuple[date, int], date]:
+        return {}
 
 
 def from_calendar(calendar: ShiftCalendar, first: date, last: date) -> WorkingDays:
