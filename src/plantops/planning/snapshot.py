@@ -3,12 +3,14 @@ of the data found at once (nothing is planned from inconsistent data)."""
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import ROUND_CEILING, Decimal
+from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
 from plantops.errors import FieldError
 from plantops.masterdata import models as md
@@ -60,7 +62,7 @@ def take_snapshot(session: Session, site: Site, today: date, horizon_days: int) 
     """Read the site's items, bills, routings, demand within the horizon and open orders."""
     policy = policy_of(session, site.id)
     problems: list[FieldError] = []
-    items = session.scalars(select(md.Item).where(md.Item.site_id == site.id)).all()
+    items = session.execute(select(*ITEM_COLUMNS).where(md.Item.site_id == site.id)).all()
     codes = {item.id: item.code for item in items}
     routed = set(session.scalars(select(md.Routing.item_id).where(md.Routing.site_id == site.id)))
     for item in items:
@@ -89,7 +91,16 @@ def take_snapshot(session: Session, site: Site, today: date, horizon_days: int) 
     return Snapshot(site.id, problem, item_ids, kinds, problems, open_made, priorities, costs)
 
 
-def _item(item: md.Item) -> Item:
+# the columns MRP reads, as plain rows: a plant's 50,000 items and 100,000 bill lines load
+# several times faster than as ORM objects
+ITEM_COLUMNS = (
+    md.Item.id, md.Item.code, md.Item.make_or_buy, md.Item.lead_time_days, md.Item.safety_stock,
+    md.Item.lot_size_rule, md.Item.lot_size_fixed, md.Item.lot_size_min, md.Item.lot_size_max,
+    md.Item.lot_size_multiple, md.Item.lot_size_periods, md.Item.standard_cost,
+)  # fmt: skip
+
+
+def _item(item: Any) -> Item:  # a row of ITEM_COLUMNS
     lot = LotSizing(
         LotRule(item.lot_size_rule.value),
         item.lot_size_fixed,
@@ -110,33 +121,39 @@ def _item(item: md.Item) -> Item:
 def _boms(
     session: Session, site: Site, codes: dict[int, str], problems: list[FieldError]
 ) -> tuple[Bom, ...]:
-    rows = session.scalars(
-        select(md.Bom).where(md.Bom.site_id == site.id).options(selectinload(md.Bom.lines))
-    ).all()
+    line = md.BomLine
+    lines: dict[int, list[Any]] = defaultdict(list)  # bom id -> its line rows
+    for row in session.execute(
+        select(
+            line.bom_id, line.id, line.component_item_id, line.quantity_per, line.scrap_factor,
+            line.valid_from, line.valid_to,
+        )
+        .join(md.Bom, md.Bom.id == line.bom_id)
+        .where(md.Bom.site_id == site.id)
+        .order_by(line.bom_id, line.id)
+    ):  # fmt: skip
+        lines[row.bom_id].append(row)
     out = []
-    for bom in rows:
-        lines = []
-        for line in bom.lines:
-            component = codes.get(line.component_item_id)
+    for bom in session.execute(
+        select(
+            md.Bom.id, md.Bom.code, md.Bom.item_id, md.Bom.quantity, md.Bom.valid_from,
+            md.Bom.valid_to,
+        ).where(md.Bom.site_id == site.id)
+    ):  # fmt: skip
+        kept = []
+        for row in lines[bom.id]:
+            component = codes.get(row.component_item_id)
             if component is None:  # a component kept at another site: not plannable here
-                where = ("boms", bom.code, "lines", line.id, "component_item_id")
+                where = ("boms", bom.code, "lines", row.id, "component_item_id")
                 problems.append(FieldError(where, OTHER_SITE))
                 continue
-            lines.append(
-                BomLine(
-                    component,
-                    line.quantity_per,
-                    line.scrap_factor,
-                    line.valid_from,
-                    line.valid_to,
-                )
+            kept.append(
+                BomLine(component, row.quantity_per, row.scrap_factor, row.valid_from, row.valid_to)
             )
         if bom.item_id not in codes:
             problems.append(FieldError(("boms", bom.code, "item_id"), OTHER_SITE))
             continue
-        out.append(
-            Bom(codes[bom.item_id], tuple(lines), bom.quantity, bom.valid_from, bom.valid_to)
-        )
+        out.append(Bom(codes[bom.item_id], tuple(kept), bom.quantity, bom.valid_from, bom.valid_to))
     return tuple(out)
 
 
@@ -149,20 +166,28 @@ def _sales_demand(
     priorities: dict[str, int],
 ) -> list[Demand]:
     """Sales order lines due by the end of the horizon, as "ORDER/line" demands."""
+    line = m.SalesOrderLine
     rows = session.execute(
-        select(m.SalesOrder.code, m.SalesOrderLine)
+        select(
+            m.SalesOrder.code,
+            line.line_no,
+            line.item_id,
+            line.quantity,
+            line.due_date,
+            line.priority,
+        )
         .join(m.SalesOrderLine, m.SalesOrderLine.sales_order_id == m.SalesOrder.id)
         .where(m.SalesOrder.site_id == site.id, m.SalesOrderLine.due_date <= until)
     ).all()
     out = []
-    for order, line in rows:
-        if line.item_id not in codes:
-            where = ("sales_orders", order, "lines", line.line_no, "item_id")
+    for order, line_no, item_id, quantity, due, priority in rows:
+        if item_id not in codes:
+            where = ("sales_orders", order, "lines", line_no, "item_id")
             problems.append(FieldError(where, OTHER_SITE))
             continue
-        key = f"{order}/{line.line_no}"
-        out.append(Demand(key, codes[line.item_id], line.quantity, line.due_date))
-        priorities[key] = line.priority
+        key = f"{order}/{line_no}"
+        out.append(Demand(key, codes[item_id], quantity, due))
+        priorities[key] = priority
     return out
 
 
