@@ -62,6 +62,112 @@ def test_the_plan_page_runs_the_plan_and_shows_what_it_says(base_url: str, engin
     assert not re.search(r"<script|<link|src=|https?://", page)
 
 
+def _csrf(page: str) -> str:
+    found = re.search(r'name="csrf" value="([^"]+)"', page)
+    assert found is not None
+    return found[1]
+
+
+def _statuses(page: str) -> dict[str, str]:
+    """Production order code -> status, as the orders table shows them."""
+    rows = re.findall(r'value="production:\d+".*?<code>([^<]+)</code>.*?<td>(\w+)</td></tr>', page)
+    return dict(rows)
+
+
+def test_a_planner_approves_firms_and_releases_orders_from_the_page(
+    base_url: str, engine: Engine
+) -> None:
+    _bicycles(base_url, engine)
+    with signed_in(base_url, engine, "planner") as client:
+        csrf = _csrf(client.get("/plan").text)
+        client.post("/plan/run", data={"site": "B1", "csrf": csrf})
+        page = _until_done(client)
+        ids = re.findall(r'value="production:(\d+)"', page)
+        assert len(ids) >= 3 and set(_statuses(page).values()) == {"proposed"}
+        ticked = [f"production:{i}" for i in ids[:2]]
+        moved = client.post(
+            "/plan/orders", data={"site": "B1", "csrf": csrf, "status": "approved", "order": ticked}
+        )
+        assert moved.status_code == 303 and "moved=2" in moved.headers["location"]
+        page = client.get(moved.headers["location"]).text
+        assert "2 orders now approved." in page
+        assert sorted(_statuses(page).values()).count("approved") == 2
+        client.post(
+            "/plan/orders",
+            data={"site": "B1", "csrf": csrf, "status": "released", "order": ticked[:1]},
+        )
+        # all or none: the released order cannot go back, so the approved one stays approved
+        refused = client.post(
+            "/plan/orders", data={"site": "B1", "csrf": csrf, "status": "proposed", "order": ticked}
+        )
+        assert refused.status_code == 409
+        assert "cannot become proposed" in refused.text and 'role="alert"' in refused.text
+        after = sorted(_statuses(client.get("/plan?site=B1").text).values())
+        assert after.count("released") == 1 and after.count("approved") == 1
+        nothing = client.post("/plan/orders", data={"site": "B1", "csrf": csrf, "status": "firm"})
+        assert nothing.status_code == 422 and "order: tick at least one order" in nothing.text
+        forged = client.post(
+            "/plan/orders", data={"site": "B1", "csrf": "x", "status": "firm", "order": ticked}
+        )
+        assert forged.status_code == 403
+    auditor = signed_in(base_url, engine, "reader", role="auditor", everywhere=True)
+    with auditor as client:  # reads the plan, changes nothing
+        csrf = _csrf(client.get("/plan?site=B1").text)
+        denied = client.post(
+            "/plan/orders", data={"site": "B1", "csrf": csrf, "status": "firm", "order": ticked}
+        )
+        assert denied.status_code == 403
+
+
+def test_a_what_if_scenario_is_made_run_and_compared_from_the_page(
+    base_url: str, engine: Engine
+) -> None:
+    _bicycles(base_url, engine)
+    with signed_in(base_url, engine, "planner") as client:
+        csrf = _csrf(client.get("/plan").text)
+        client.post("/plan/run", data={"site": "B1", "csrf": csrf})
+        _until_done(client)
+        form = {"site": "B1", "csrf": csrf, "code": "RUSH", "name": "A rush order"}
+        missing = client.post(
+            "/plan/scenarios", data={**form, "kind": "new_demand", "item": "BIKE"}
+        )
+        assert missing.status_code == 422
+        assert "quantity: Field required" in missing.text and "due_date" in missing.text
+        assert "None yet." in missing.text  # nothing was kept
+        rush = {"kind": "new_demand", "item": "BIKE", "quantity": "5", "due_date": "2026-12-10"}
+        made = client.post("/plan/scenarios", data={**form, **rush})
+        assert made.status_code == 303
+        page = client.get("/plan?site=B1").text
+        assert "new demand: 5 of BIKE due 2026-12-10 (priority 3)" in page
+        assert "Not run yet." in page
+        again = client.post("/plan/scenarios", data={**form, **rush})
+        assert again.status_code == 409 and "exists" in again.text
+        shift = {
+            "site": "B1", "csrf": csrf, "code": "SAT", "name": "Saturday shift",
+            "kind": "extra_shift", "work_center": "WELD",
+            "starts_at": "2026-11-28T06:00", "ends_at": "2026-11-28T14:00",
+        }  # fmt: skip
+        assert client.post("/plan/scenarios", data=shift).status_code == 303
+        page = client.get("/plan?site=B1").text
+        assert "extra shift on WELD from 2026-11-28 06:00 to 2026-11-28 14:00" in page  # Berlin
+        scenario = re.search(r'name="scenario" value="(\d+)"><button type="submit">Run RUSH', page)
+        assert scenario is not None
+        ran = client.post("/plan/run", data={"site": "B1", "csrf": csrf, "scenario": scenario[1]})
+        assert ran.status_code == 303
+        page = _until_done(client)
+        row = re.search(
+            r'<td>production orders</td><td class="number">(\d+)</td>'
+            r'<td class="number">(\d+)</td><td class="number">1</td><td>plan</td>',
+            page,
+        )
+        assert row is not None and int(row[2]) == int(row[1]) + 1, "the rush adds one bike order"
+        gone = client.post(
+            "/plan/scenarios/delete", data={"site": "B1", "csrf": csrf, "scenario": scenario[1]}
+        )
+        assert gone.status_code == 303
+        assert "Run RUSH" not in client.get("/plan?site=B1").text
+
+
 @pytest.mark.browser
 def test_running_the_plan_in_chromium(
     chromium: Any, sqlite_base_url: str, sqlite_engine: Engine
@@ -81,6 +187,19 @@ def test_running_the_plan_in_chromium(
         page.get_by_text("succeeded").wait_for(timeout=120_000)  # the page refreshes itself
         assert page.get_by_role("heading", name="Late orders").count() == 1
         assert page.get_by_role("cell", name="below safety stock").count() == 1
+        page.get_by_role("checkbox").first.check()
+        page.get_by_role("button", name="Approve").click()
+        page.get_by_text("1 order now approved.").wait_for()
+        page.get_by_label("Code", exact=True).fill("SAT")
+        page.get_by_label("Name", exact=True).fill("Saturday shift")
+        page.get_by_label("Change", exact=True).select_option("extra_shift")
+        page.get_by_label("Work center", exact=True).fill("WELD")
+        page.get_by_label("From", exact=True).fill("2026-11-28T06:00")
+        page.get_by_label("To", exact=True).fill("2026-11-28T14:00")
+        page.get_by_role("button", name="Create the scenario").click()
+        page.get_by_text("extra shift on WELD from 2026-11-28 06:00").wait_for()
+        page.get_by_role("button", name="Run SAT").click()
+        page.get_by_role("columnheader", name="Better").wait_for(timeout=120_000)
         page.screenshot(path=str(ARTIFACTS / "plan.png"), full_page=True)
     finally:
         page.close()

@@ -11,17 +11,20 @@ from urllib.parse import quote
 
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from pydantic import ValidationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from plantops.access.caller import Caller
-from plantops.errors import DomainError
+from plantops.errors import DomainError, NotFound, ValidationFailed
 from plantops.masterdata.models import Item
 from plantops.org.models import Site
 from plantops.planning import models as m
-from plantops.planning import queries, rough_cut, runs
+from plantops.planning import queries, rough_cut, runs, whatif
 from plantops.planning.schemas import PlanRunIn
 from plantops.storage.engine import unit_of_work
+from plantops.types import OrderStatus
+from plantops.web import plan_orders, what_if
 from plantops.web.home import STYLE
 from plantops.web.signin import signed_in
 
@@ -36,6 +39,8 @@ td.over { background: #fde2e1; color: #a3161b; font-weight: 600; }
 p.problem { color: #a3161b; }
 table.wide { table-layout: auto; } table.wide th { width: auto; }
 table.wide code { white-space: nowrap; }
+form.inline { display: inline; }
+form.fields label { display: inline-block; margin: 4px 14px 4px 0; }
 """
 
 
@@ -153,33 +158,52 @@ def _rough_cut(weeks: list[rough_cut.Week]) -> str:
     return _box(title, head, "".join(rows))
 
 
-def render(session: Session, caller: Caller, csrf: str, code: str | None) -> tuple[str, bool]:
+def _notice(notice: str, error: bool) -> str:
+    if not notice:
+        return ""
+    kind = ' class="problem" role="alert"' if error else ' role="status"'
+    return f"<p{kind}>{escape(notice)}</p>"
+
+
+def render(
+    session: Session,
+    caller: Caller,
+    csrf: str,
+    code: str | None,
+    notice: str = "",
+    error: bool = False,
+) -> tuple[str, bool]:
     """The page, and whether a run is under way (the page then refreshes itself)."""
     sites = _sites(session, caller)
     site = next((s for s in sites if s.code == code), sites[0] if sites else None)
     nav = " · ".join(
         f'<a href="/plan?site={escape(quote(s.code))}">{escape(s.code)}</a>' for s in sites
     )
-    body = ""
+    body = _notice(notice, error)
     active = False
     if site is None:
-        body = "<p>No site to plan. Load the demo plant with <code>plantops demo</code>.</p>"
+        body += "<p>No site to plan. Load the demo plant with <code>plantops demo</code>.</p>"
     else:
-        recent = runs.recent_runs(session, caller, site.id, 20)
+        recent = runs.recent_runs(session, caller, site.id, 50)
         run = next((r for r in recent if r.scenario_id is None), None)
-        active = run is not None and run.status in runs.ACTIVE
-        body = _run_box(run, site, csrf)
+        active = any(r.status in runs.ACTIVE for r in recent)
+        body += _run_box(run, site, csrf)
         done = next((r for r in recent if r.scenario_id is None and r.summary), None)
         if done is not None:
             items = dict(
                 session.execute(select(Item.id, Item.code).where(Item.site_id == site.id)).all()
             )
-            orders, _ = queries.list_orders(
+            made, _ = queries.list_orders(
                 session, caller, m.ProductionOrder, site.id, None, None, 10**6, 0
             )
-            body += _figures(done) + _late_orders(orders, items)
+            bought, _ = queries.list_orders(
+                session, caller, m.PurchaseOrder, site.id, None, None, 10**6, 0
+            )
+            body += _figures(done) + _late_orders(made, items)
+            body += plan_orders.orders_box(made, bought, items, site.code, csrf)
             body += _exceptions(queries.run_exceptions(session, caller, done.id), items)
             body += _rough_cut(rough_cut.rough_cut(session, caller, site.id, done.today, 8))
+        body += what_if.scenarios_box(session, caller, site, recent, csrf)
     refresh = '<meta http-equiv="refresh" content="2">' if active else ""
     title = f"Plan · {escape(site.code)}" if site else "Plan"
     page = (
@@ -194,15 +218,57 @@ def render(session: Session, caller: Caller, csrf: str, code: str | None) -> tup
 
 @router.get("/plan", response_class=HTMLResponse, include_in_schema=False)
 def plan_page(
-    request: Request, site: Annotated[str | None, Query(max_length=64)] = None
+    request: Request,
+    site: Annotated[str | None, Query(max_length=64)] = None,
+    moved: Annotated[int | None, Query(ge=0, le=10**6)] = None,
+    to: Annotated[OrderStatus | None, Query()] = None,
 ) -> Response:
     found = signed_in(request)
     if found is None:
         return RedirectResponse("/login", status_code=303)
     caller, web = found
+    notice = f"{moved} order{'s' * (moved != 1)} now {to.value}." if moved and to else ""
     with unit_of_work(request.app.state.sessions) as session:
-        page, _ = render(session, caller, web.csrf_token, site)
+        page, _ = render(session, caller, web.csrf_token, site, notice)
     return HTMLResponse(page)
+
+
+def _form_caller(request: Request, csrf: str) -> tuple[Caller, str] | Response:
+    """The signed-in caller of a form post, with the session's CSRF token; or the answer to
+    give instead (sign in first, or the form is not this session's)."""
+    found = signed_in(request)
+    if found is None:
+        return RedirectResponse("/login", status_code=303)
+    caller, web = found
+    if not compare_digest(csrf.encode(), web.csrf_token.encode()):
+        return HTMLResponse("<p>The form expired: go back and try again.</p>", status_code=403)
+    return caller, web.csrf_token
+
+
+def _refused(
+    request: Request, caller: Caller, csrf: str, site: str, error: DomainError
+) -> Response:
+    """The page again, saying why nothing was done (every field at fault named)."""
+    fields = getattr(error, "errors", [])
+    said = "; ".join(
+        f"{'.'.join(str(p) for p in e.location if p not in ('changes', 0))}: {e.message}"
+        for e in fields
+    )
+    with unit_of_work(request.app.state.sessions) as session:
+        page, _ = render(session, caller, csrf, site, said or error.detail, error=True)
+    return HTMLResponse(page, status_code=error.status)
+
+
+def _site(session: Session, caller: Caller, code: str) -> Site:
+    chosen = next((s for s in _sites(session, caller) if s.code == code), None)
+    if chosen is None:
+        raise NotFound(f"no site {code}")
+    return chosen
+
+
+def _back(site: str, **query: Any) -> Response:
+    extra = "".join(f"&{k}={quote(str(v))}" for k, v in query.items())
+    return RedirectResponse(f"/plan?site={quote(site)}{extra}", status_code=303)
 
 
 @router.post("/plan/run", include_in_schema=False)
@@ -210,20 +276,96 @@ def run_plan(
     request: Request,
     site: Annotated[str, Form(max_length=64)] = "",
     csrf: Annotated[str, Form(max_length=200)] = "",
+    scenario: Annotated[int | None, Form(ge=1, le=2**62)] = None,
 ) -> Response:
-    found = signed_in(request)
-    if found is None:
-        return RedirectResponse("/login", status_code=303)
-    caller, web = found
-    if not compare_digest(csrf.encode(), web.csrf_token.encode()):
-        return HTMLResponse("<p>The form expired: go back and try again.</p>", status_code=403)
+    found = _form_caller(request, csrf)
+    if isinstance(found, Response):
+        return found
+    caller, token = found
     try:
         with unit_of_work(request.app.state.sessions) as session:
-            chosen = next((s for s in _sites(session, caller) if s.code == site), None)
-            if chosen is None:
-                return HTMLResponse("<p>No such site.</p>", status_code=404)
-            run_id = runs.request_run(session, caller, PlanRunIn(site_id=chosen.id)).id
+            chosen = _site(session, caller, site)
+            asked = PlanRunIn(site_id=chosen.id, scenario_id=scenario)
+            run_id = runs.request_run(session, caller, asked).id
     except DomainError as error:
-        return HTMLResponse(f"<p>{escape(error.detail)}</p>", status_code=error.status)
+        return _refused(request, caller, token, site, error)
     request.app.state.jobs.launch(request.app.state.engine, run_id)
-    return RedirectResponse(f"/plan?site={quote(site)}", status_code=303)
+    return _back(site)
+
+
+@router.post("/plan/orders", include_in_schema=False)
+def move_orders(
+    request: Request,
+    site: Annotated[str, Form(max_length=64)] = "",
+    csrf: Annotated[str, Form(max_length=200)] = "",
+    status: Annotated[OrderStatus, Form()] = OrderStatus.approved,
+    order: Annotated[list[str] | None, Form()] = None,
+) -> Response:
+    found = _form_caller(request, csrf)
+    if isinstance(found, Response):
+        return found
+    caller, token = found
+    try:
+        with unit_of_work(request.app.state.sessions) as session:
+            moved = plan_orders.move_orders(session, caller, order or [], status)
+    except DomainError as error:
+        return _refused(request, caller, token, site, error)
+    return _back(site, moved=moved, to=status.value)
+
+
+@router.post("/plan/scenarios", include_in_schema=False)
+def create_scenario(
+    request: Request,
+    site: Annotated[str, Form(max_length=64)] = "",
+    csrf: Annotated[str, Form(max_length=200)] = "",
+    code: Annotated[str, Form(max_length=200)] = "",
+    name: Annotated[str, Form(max_length=400)] = "",
+    kind: Annotated[str, Form(max_length=40)] = "",
+    work_center: Annotated[str, Form(max_length=200)] = "",
+    starts_at: Annotated[str, Form(max_length=64)] = "",
+    ends_at: Annotated[str, Form(max_length=64)] = "",
+    item: Annotated[str, Form(max_length=200)] = "",
+    quantity: Annotated[str, Form(max_length=64)] = "",
+    due_date: Annotated[str, Form(max_length=64)] = "",
+    sales_order_line: Annotated[str, Form(max_length=200)] = "",
+    priority: Annotated[str, Form(max_length=16)] = "",
+) -> Response:
+    found = _form_caller(request, csrf)
+    if isinstance(found, Response):
+        return found
+    caller, token = found
+    values = {
+        "work_center": work_center, "starts_at": starts_at, "ends_at": ends_at, "item": item,
+        "quantity": quantity, "due_date": due_date, "sales_order_line": sales_order_line,
+        "priority": priority,
+    }  # fmt: skip
+    try:
+        with unit_of_work(request.app.state.sessions) as session:
+            chosen = _site(session, caller, site)
+            change = what_if.change_from_form(kind, values, chosen)
+            what_if.create(session, caller, chosen, code, name, change)
+    except ValidationError as error:
+        failed = ValidationFailed.from_pydantic("scenario", error)
+        return _refused(request, caller, token, site, failed)
+    except DomainError as error:
+        return _refused(request, caller, token, site, error)
+    return _back(site)
+
+
+@router.post("/plan/scenarios/delete", include_in_schema=False)
+def delete_scenario(
+    request: Request,
+    site: Annotated[str, Form(max_length=64)] = "",
+    csrf: Annotated[str, Form(max_length=200)] = "",
+    scenario: Annotated[int, Form(ge=1, le=2**62)] = 1,
+) -> Response:
+    found = _form_caller(request, csrf)
+    if isinstance(found, Response):
+        return found
+    caller, token = found
+    try:
+        with unit_of_work(request.app.state.sessions) as session:
+            whatif.delete_scenario(session, caller, scenario)
+    except DomainError as error:
+        return _refused(request, caller, token, site, error)
+    return _back(site)
