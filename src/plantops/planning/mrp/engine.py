@@ -21,7 +21,7 @@ from plantops.planning.mrp.netting import Lot, Netting, Want
 from plantops.planning.mrp.problem import Bom, MrpProblem
 from plantops.planning.mrp.result import (
     ExceptionMessage,
-    Link,
+    Links,
     MrpResult,
     PlannedOrder,
     Source,
@@ -66,23 +66,22 @@ def _plan(problem: MrpProblem) -> MrpResult:
     for s in problem.supplies:
         open_supply[s.item].append((s.id, to_units(s.quantity), s.due))
     orders: list[PlannedOrder] = []
-    links: list[Link] = []
+    links = Links()
     alerts: list[ExceptionMessage] = []
     cal, today = problem.calendar, problem.today
-    records = Records(cal)
+    records = Records(cal, orders)
     for item in sorted(problem.items, key=lambda i: (levels[i.code], i.code)):
-        netting = Netting(item, cal, today, Lots.of(item.lot), problem.frozen_until)
+        netting = Netting(item, cal, today, Lots.of(item.lot), links, problem.frozen_until)
         netted = netting.run(wanted.pop(item.code, []), open_supply.get(item.code, []))
         code = item.code
-        links += netted.links
         alerts += messages(item, netted, cal, today, problem.defer_tolerance_days)
-        records.add(item, netted)
+        records.add(item, netted, len(orders))
         for lot in netted.planned:
             size = to_quantity(lot.size)
             orders.append(PlannedOrder(lot.id, code, item.make, size, lot.release, lot.due))
             if item.make and code in bills:
                 _explode(lot, bills[code], wanted)
-    return MrpResult(tuple(orders), tuple(links), tuple(alerts), records, levels)
+    return MrpResult(tuple(orders), links, tuple(alerts), records, levels)
 
 
 def _bills(boms: tuple[Bom, ...]) -> dict[str, list[Bill]]:

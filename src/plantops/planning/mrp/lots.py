@@ -26,7 +26,7 @@ class Lots:
             return to_units(value) if value is not None else 0
 
         return Lots(
-            lot.rule, units(lot.fixed), units(lot.minimum), units(lot.maximum),
+            LotRule(lot.rule), units(lot.fixed), units(lot.minimum), units(lot.maximum),
             units(lot.multiple), lot.periods or 0,
         )  # fmt: skip
 
@@ -34,9 +34,9 @@ class Lots:
         """Order sizes, in order, whose sum covers `net` (> 0): more than one when a fixed
         size or a maximum caps an order. For `period` the caller passes the net requirement
         of the whole period."""
-        if self.rule == LotRule.fixed:
+        if self.rule is LotRule.fixed:
             return [self.fixed] * ceil_div(net, self.fixed)
-        if self.rule != LotRule.min_max_multiple:
+        if self.rule is not LotRule.min_max_multiple:
             return [net]
         out: list[int] = []
         left = net

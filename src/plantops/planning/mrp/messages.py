@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from datetime import date
 
 from plantops.planning.mrp.netting import Netted
 from plantops.planning.mrp.problem import Item
-from plantops.planning.mrp.result import Bucket, ExceptionKind, ExceptionMessage
+from plantops.planning.mrp.result import Bucket, ExceptionKind, ExceptionMessage, PlannedOrder
 from plantops.planning.mrp.units import shown, to_quantity, to_units
 from plantops.planning.mrp.workdays import WorkingDays
 
@@ -53,42 +53,59 @@ def messages(
 
 class Records(Mapping[str, tuple[Bucket, ...]]):
     """Every item's MRP record, each built the first time it is asked for (a plant has tens
-    of thousands; a planner looks at a few)."""
+    of thousands; a planner looks at a few). What it is built from is kept lean: an item's
+    planned orders are a run of the plan's `orders`, not lots kept aside."""
 
-    def __init__(self, calendar: WorkingDays) -> None:
+    def __init__(self, calendar: WorkingDays, orders: Sequence[PlannedOrder]) -> None:
         self._calendar = calendar
-        self._netted: dict[str, tuple[Netted, int]] = {}
+        self._orders = orders
+        self._kept: dict[str, _Kept] = {}
         self._built: dict[str, tuple[Bucket, ...]] = {}
 
-    def add(self, item: Item, netted: Netted) -> None:
-        self._netted[item.code] = (netted, item.lead_time_days)
+    def add(self, item: Item, netted: Netted, first: int) -> None:
+        """`netted`'s planned lots become `orders[first:first + len(netted.planned)]`."""
+        opened = [(lot.due, lot.size) for lot in netted.opened]
+        span = (first, first + len(netted.planned))
+        self._kept[item.code] = (opened, span, netted.gross, netted.net, netted.available)
 
     def __getitem__(self, item: str) -> tuple[Bucket, ...]:
         if item not in self._built:
-            netted, lead_time = self._netted[item]
-            self._built[item] = record(netted, lead_time, self._calendar)
+            opened, (first, end), gross, net, available = self._kept[item]
+            planned = [(o.due, o.release, to_units(o.quantity)) for o in self._orders[first:end]]
+            self._built[item] = record(opened, planned, gross, net, available)
         return self._built[item]
 
     def __iter__(self) -> Iterator[str]:
-        return iter(self._netted)
+        return iter(self._kept)
 
     def __len__(self) -> int:
-        return len(self._netted)
+        return len(self._kept)
 
 
-def record(netted: Netted, lead_time: int, calendar: WorkingDays) -> tuple[Bucket, ...]:
-    """The item's MRP record, one bucket per day on which something happens."""
+# what a record is built from: open supply (due, units), the span of the item's planned
+# orders, gross requirements and net requirements by day, stock available at the start
+_Kept = tuple[list[tuple[date, int]], tuple[int, int], dict[date, int], dict[date, int], int]
+
+
+def record(
+    opened: list[tuple[date, int]],
+    planned: list[tuple[date, date, int]],
+    gross: dict[date, int],
+    net: dict[date, int],
+    available: int,
+) -> tuple[Bucket, ...]:
+    """The item's MRP record, one bucket per day on which something happens. `planned`:
+    (due, release, units) of each planned order."""
     scheduled: dict[date, int] = defaultdict(int)
     receipts: dict[date, int] = defaultdict(int)
     releases: dict[date, int] = defaultdict(int)
-    for lot in netted.opened:
-        scheduled[lot.due] += lot.size
-    for lot in netted.planned:
-        receipts[lot.due] += lot.size
-        releases[lot.release] += lot.size
-    gross, net = netted.gross, netted.net
+    for due, size in opened:
+        scheduled[due] += size
+    for due, release, size in planned:
+        receipts[due] += size
+        releases[release] += size
     days = sorted({*gross, *scheduled, *receipts, *releases, *net})
-    out, projected = [], netted.available
+    out, projected = [], available
     q = to_quantity
     for day in days:
         projected += scheduled[day] + receipts[day] - gross.get(day, 0)

@@ -15,7 +15,7 @@ from itertools import islice
 
 from plantops.planning.mrp.lots import Lots
 from plantops.planning.mrp.problem import Item, LotRule
-from plantops.planning.mrp.result import ALLOCATED, ON_HAND, SAFETY_STOCK, Link, Source
+from plantops.planning.mrp.result import ALLOCATED, ON_HAND, SAFETY_STOCK, Links, Source
 from plantops.planning.mrp.units import to_units
 from plantops.planning.mrp.workdays import WorkingDays
 
@@ -52,12 +52,11 @@ class Lot:
 
 @dataclass
 class Netted:
-    """One item's plan, in units: planned lots, its links to what required it, the open
-    supply as used, and the day buckets of its record."""
+    """One item's plan, in units: planned lots, the open supply as used, and the day
+    buckets of its record (its links went into the plan's `Links`)."""
 
     planned: list[Lot]
     opened: list[Lot]
-    links: list[Link]
     gross: dict[date, int]
     net: dict[date, int]
     available: int
@@ -69,10 +68,10 @@ class Netting:
     calendar: WorkingDays
     today: date
     lots: Lots
+    links: Links  # of the whole plan: this item's are added
     fence: date | None = None  # no planned order is released before it
     _heap: list[Lot] = field(default_factory=list)
     _planned: list[Lot] = field(default_factory=list)
-    _links: list[Link] = field(default_factory=list)
     _net: dict[date, int] = field(default_factory=lambda: defaultdict(int))
 
     def run(self, wants: list[Want], supplies: list[tuple[str, int, date]]) -> Netted:
@@ -92,30 +91,30 @@ class Netting:
         ordered += _by_day(wants)
         for k, req in enumerate(ordered):
             self._meet(req, ordered, k)
-        gross: dict[date, int] = defaultdict(int)
+        gross: dict[date, int] = {}
         for req in ordered:
             if req.counts:
-                gross[req.day] += req.units
-        return Netted(self._planned, opened, self._links, gross, self._net, available)
+                gross[req.day] = gross.get(req.day, 0) + req.units
+        return Netted(self._planned, opened, gross, dict(self._net), available)
 
     def _reserve(self, name: str, units: int) -> Requirement:
         return Requirement(self.today, units, [(Source.reserve, name, units)], counts=False)
 
     def _meet(self, req: Requirement, ordered: list[Requirement], k: int) -> None:
-        needs, n, code, links, heap = req.needs, 0, self.item.code, self._links, self._heap
+        needs, n, code, links, heap = req.needs, 0, self.item.code, self.links, self._heap
         if not heap and self.lots.rule is LotRule.lot_for_lot:
             # nothing left to take from (the common case): one new order of exactly the
             # day's requirement, which each need takes its own part of
-            self._plan(req.day, req.units, ordered, k)
-            lot = heap.pop()
+            (lot,) = self._plan(req.day, req.units, ordered, k)
             self._net[req.day] += req.units
-            links += [Link(code, lot.id, kind, source, units) for kind, source, units in needs]
+            links.add_whole(code, lot.id, needs)
             return
         kind, source, owed = needs[0]
         left = req.units
         while left > 0:
             if not heap:
-                self._plan(req.day, left, ordered, k)
+                for new in self._plan(req.day, left, ordered, k):
+                    heapq.heappush(heap, new)
             lot = heap[0]
             take = left if left < lot.left else lot.left
             if lot.kind == OPEN and lot.first_need is None:
@@ -128,14 +127,14 @@ class Netting:
                 heapq.heappop(heap)
             while take:  # link the taken units to the needs, front first
                 part = take if take < owed else owed
-                links.append(Link(code, lot.id, kind, source, part))
+                links.add(code, lot.id, kind, source, part)
                 take -= part
                 owed -= part
                 if not owed and n + 1 < len(needs):
                     n += 1
                     kind, source, owed = needs[n]
 
-    def _plan(self, day: date, left: int, ordered: list[Requirement], k: int) -> None:
+    def _plan(self, day: date, left: int, ordered: list[Requirement], k: int) -> list[Lot]:
         """New orders due when `day` needs them, sized by the lot rule."""
         lead_time = self.item.lead_time_days
         due = self.calendar.on_or_before(day)
@@ -151,11 +150,13 @@ class Netting:
                 if later.day >= until:
                     break
                 net += later.units
+        new = []
         for size in self.lots.orders(net):
             n = len(self._planned) + 1
             lot = Lot(due, PLANNED, n, f"{self.item.code}/{n}", size, size, release, day)
             self._planned.append(lot)
-            heapq.heappush(self._heap, lot)
+            new.append(lot)
+        return new
 
 
 def _by_day(wants: list[Want]) -> list[Requirement]:

@@ -4,12 +4,12 @@ textbook MRP record of every item."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
-from typing import NamedTuple
+from typing import NamedTuple, overload
 
 from plantops.planning.mrp.units import to_quantity
 
@@ -51,6 +51,60 @@ class Link(NamedTuple):
         return to_quantity(self.units)
 
 
+class Links(Sequence[Link]):
+    """A plan's links, kept as columns and read as `Link` tuples. A plant's plan has
+    millions: as columns they cost no allocation each, and nothing for the cyclic
+    collector to walk (a tuple subclass stays tracked by it for good)."""
+
+    __slots__ = ("item", "kind", "source", "supply", "units")
+
+    def __init__(self) -> None:
+        self.item: list[str] = []
+        self.supply: list[str] = []
+        self.kind: list[Source] = []
+        self.source: list[str] = []
+        self.units: list[int] = []
+
+    def add(self, item: str, supply: str, kind: Source, source: str, units: int) -> None:
+        self.item.append(item)
+        self.supply.append(supply)
+        self.kind.append(kind)
+        self.source.append(source)
+        self.units.append(units)
+
+    def add_whole(self, item: str, supply: str, needs: list[tuple[Source, str, int]]) -> None:
+        """Each of `needs` (kind, source, units) met in full from one supply."""
+        n = len(needs)
+        self.item += [item] * n
+        self.supply += [supply] * n
+        for kind, source, units in needs:
+            self.kind.append(kind)
+            self.source.append(source)
+            self.units.append(units)
+
+    def __len__(self) -> int:
+        return len(self.units)
+
+    @overload
+    def __getitem__(self, index: int) -> Link: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[Link]: ...
+
+    def __getitem__(self, index: int | slice) -> Link | list[Link]:
+        if isinstance(index, slice):
+            return [self[k] for k in range(*index.indices(len(self)))]
+        return Link(
+            self.item[index], self.supply[index], self.kind[index], self.source[index],
+            self.units[index],
+        )  # fmt: skip
+
+    def __iter__(self) -> Iterator[Link]:
+        return map(
+            Link._make, zip(self.item, self.supply, self.kind, self.source, self.units, strict=True)
+        )
+
+
 @dataclass(frozen=True, slots=True)
 class Cover:
     """`quantity` of `item` from `supply` goes into a demand."""
@@ -68,8 +122,9 @@ class ExceptionKind(StrEnum):
     below_safety_stock = "below_safety_stock"  # stock available today is under safety stock
 
 
-@dataclass(frozen=True, slots=True)
-class ExceptionMessage:
+class ExceptionMessage(NamedTuple):
+    """A tuple: a plant's plan has hundreds of thousands."""
+
     kind: ExceptionKind
     item: str
     order: str | None  # the open supply or planned order concerned
@@ -94,7 +149,7 @@ class Bucket:
 @dataclass(frozen=True)
 class MrpResult:
     planned_orders: tuple[PlannedOrder, ...]
-    links: tuple[Link, ...]
+    links: Sequence[Link]  # `Links`: columns, read as tuples
     exceptions: tuple[ExceptionMessage, ...]
     records: Mapping[str, tuple[Bucket, ...]]  # per item, built when asked for
     levels: dict[str, int]  # low-level code per item (0: never a component)
