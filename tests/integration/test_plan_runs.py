@@ -319,3 +319,23 @@ def test_a_run_whose_worker_died_does_not_block_the_site_for_ever(
         assert old.status is PlanRunStatus.failed
         assert old.problems == [{"field": "", "message": "its worker stopped before the run ended"}]
         assert session.get_one(m.PlanRun, fresh).status is PlanRunStatus.queued
+
+
+def test_a_run_whose_orders_cannot_be_scheduled_says_why(plant: sessionmaker[Session]) -> None:
+    """The orders are still planned and stored; the summary carries the engine's reason."""
+    down = {
+        "kind": "down", "work_center": "WELD",
+        "starts_at": "2025-01-01T00:00:00Z", "ends_at": "2028-01-01T00:00:00Z",
+    }  # fmt: skip
+    with unit_of_work(plant) as session:
+        body = ScenarioIn(site_id=_site(session), code="NO-WELD", name="no welder", changes=[down])
+        scenario = create_scenario(session, SYSTEM, body).id
+        request = PlanRunIn(site_id=_site(session), scenario_id=scenario, today=MON)
+        run_id = request_run(session, SYSTEM, request).id
+    execute_run(plant, run_id)
+    with plant() as session:
+        run = session.get_one(m.PlanRun, run_id)
+    assert run.status is PlanRunStatus.succeeded, run.problems
+    assert run.summary is not None and run.summary["production_orders"] > 0
+    schedule = run.summary["schedule"]
+    assert schedule["status"] == "infeasible" and "WELD" in schedule["reason"]

@@ -82,6 +82,9 @@ def run_command(
             if run.problems:
                 failed += 1
                 _problems(code, run.problems)
+            unscheduled = ((run.summary or {}).get("schedule") or {}).get("reason")
+            if unscheduled:
+                console.print(f"[yellow]site {escape(code)}: no schedule[/]: {escape(unscheduled)}")
         console.print(table)
     if failed:
         raise typer.Exit(1)

@@ -163,7 +163,7 @@ def execute_run(
             codes = order_codes(run_id, result)
         _advance(factory, run_id, "scheduling", 0.3, progress)
         with clock("schedule"):
-            placed = _schedule(
+            placed, scheduled = _schedule(
                 factory, run_id, shop, snapshot, result, codes, schedule_seconds, progress
             )
         _advance(factory, run_id, "storing", 0.9, progress)
@@ -173,7 +173,7 @@ def execute_run(
             if run.cancel_requested:
                 raise Cancelled
             summary = store(session, run, snapshot, result, codes, placed)
-            summary["schedule"] = placed.figures if placed else None
+            summary["schedule"] = scheduled
             summary |= plan_figures(result, codes, snapshot, shop, placed)
             summary["seconds"] = clock.seconds
             run.summary = summary
@@ -214,12 +214,14 @@ def _schedule(
     codes: dict[str, str],
     seconds: float,
     progress: Progress | None,
-) -> Placed | None:
-    """The finite-capacity schedule of every production order; None when there is none."""
+) -> tuple[Placed | None, dict[str, Any] | None]:
+    """The finite-capacity schedule of every production order, and what the run's summary
+    says of it: its figures; or, when the engine found none, its status and the reason;
+    None when there was nothing to schedule."""
     orders = orders_to_schedule(result, codes, snapshot)
     problem, steps = build_problem(shop, orders, feeds(result, codes, snapshot))
     if not problem.operations:
-        return None
+        return None, None
     reported = [0.0]
 
     def improved(event: SolverProgress) -> None:  # at most one progress write a second
@@ -231,8 +233,9 @@ def _schedule(
     schedule = solve(problem, time_limit=seconds, workers=2, on_progress=improved)
     if not schedule.assignments:
         log.warning("plan run %s: no schedule (%s): %s", run_id, schedule.status, schedule.reason)
-        return None
-    return place(shop, problem, schedule, steps, {o.code: o.due for o in orders})
+        return None, {"status": str(schedule.status), "reason": schedule.reason}
+    placed = place(shop, problem, schedule, steps, {o.code: o.due for o in orders})
+    return placed, placed.figures
 
 
 def _advance(

@@ -93,7 +93,12 @@ def _figures(run: m.PlanRun) -> str:
         ("schedule", schedule.get("status", "none")),
     ]
     cells = "".join(f"<div><strong>{escape(str(v))}</strong>{escape(k)}</div>" for k, v in shown)
-    return f'<section class="box"><h2>Figures</h2><div class="figures">{cells}</div></section>'
+    why = schedule.get("reason")
+    unscheduled = f'<p class="problem">No schedule: {escape(why)}</p>' if why else ""
+    return (
+        f'<section class="box"><h2>Figures</h2><div class="figures">{cells}</div>'
+        f"{unscheduled}</section>"
+    )
 
 
 def _why(explanation: dict[str, Any] | None) -> str:
