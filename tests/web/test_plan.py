@@ -119,6 +119,10 @@ def test_a_planner_approves_firms_and_releases_orders_from_the_page(
         assert denied.status_code == 403
 
 
+def rush_fields() -> dict[str, str]:
+    return {"kind": "new_demand", "item": "BIKE", "quantity": "5", "due_date": "2026-12-10"}
+
+
 def test_a_what_if_scenario_is_made_run_and_compared_from_the_page(
     base_url: str, engine: Engine
 ) -> None:
@@ -134,7 +138,9 @@ def test_a_what_if_scenario_is_made_run_and_compared_from_the_page(
         assert missing.status_code == 422
         assert "quantity: Field required" in missing.text and "due_date" in missing.text
         assert "None yet." in missing.text  # nothing was kept
-        rush = {"kind": "new_demand", "item": "BIKE", "quantity": "5", "due_date": "2026-12-10"}
+        unnamed = client.post("/plan/scenarios", data={**form, "code": "", **rush_fields()})
+        assert unnamed.status_code == 422 and "code: " in unnamed.text
+        rush = rush_fields()
         made = client.post("/plan/scenarios", data={**form, **rush})
         assert made.status_code == 303
         page = client.get("/plan?site=B1").text

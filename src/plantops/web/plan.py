@@ -4,9 +4,10 @@ progress refreshes the page itself); every value escaped."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from hmac import compare_digest
 from html import escape
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 from urllib.parse import quote
 
 from fastapi import APIRouter, Form, Query, Request
@@ -29,6 +30,7 @@ from plantops.web.home import STYLE
 from plantops.web.signin import signed_in
 
 router = APIRouter()
+T = TypeVar("T")
 SHOWN = 200  # rows per table: the API has them all
 PAGE_STYLE = """
 section.box { background: #fff; border: 1px solid #d8dee6; border-radius: 6px;
@@ -238,18 +240,6 @@ def plan_page(
     return HTMLResponse(page)
 
 
-def _form_caller(request: Request, csrf: str) -> tuple[Caller, str] | Response:
-    """The signed-in caller of a form post, with the session's CSRF token; or the answer to
-    give instead (sign in first, or the form is not this session's)."""
-    found = signed_in(request)
-    if found is None:
-        return RedirectResponse("/login", status_code=303)
-    caller, web = found
-    if not compare_digest(csrf.encode(), web.csrf_token.encode()):
-        return HTMLResponse("<p>The form expired: go back and try again.</p>", status_code=403)
-    return caller, web.csrf_token
-
-
 def _refused(
     request: Request, caller: Caller, csrf: str, site: str, error: DomainError
 ) -> Response:
@@ -276,6 +266,28 @@ def _back(site: str, **query: Any) -> Response:
     return RedirectResponse(f"/plan?site={quote(site)}{extra}", status_code=303)
 
 
+def _act(
+    request: Request, site: str, csrf: str, action: Callable[[Session, Caller], T]
+) -> T | Response:
+    """A form post's action in one unit of work, for the signed-in caller: its result, or
+    the answer to give instead (sign in first; the form is not this session's; the page
+    again saying why nothing was done)."""
+    found = signed_in(request)
+    if found is None:
+        return RedirectResponse("/login", status_code=303)
+    caller, web = found
+    if not compare_digest(csrf.encode(), web.csrf_token.encode()):
+        return HTMLResponse("<p>The form expired: go back and try again.</p>", status_code=403)
+    try:
+        with unit_of_work(request.app.state.sessions) as session:
+            return action(session, caller)
+    except ValidationError as error:
+        failed = ValidationFailed.from_pydantic("form", error)
+        return _refused(request, caller, web.csrf_token, site, failed)
+    except DomainError as error:
+        return _refused(request, caller, web.csrf_token, site, error)
+
+
 @router.post("/plan/run", include_in_schema=False)
 def run_plan(
     request: Request,
@@ -283,17 +295,13 @@ def run_plan(
     csrf: Annotated[str, Form(max_length=200)] = "",
     scenario: Annotated[int | None, Form(ge=1, le=2**62)] = None,
 ) -> Response:
-    found = _form_caller(request, csrf)
-    if isinstance(found, Response):
-        return found
-    caller, token = found
-    try:
-        with unit_of_work(request.app.state.sessions) as session:
-            chosen = _site(session, caller, site)
-            asked = PlanRunIn(site_id=chosen.id, scenario_id=scenario)
-            run_id = runs.request_run(session, caller, asked).id
-    except DomainError as error:
-        return _refused(request, caller, token, site, error)
+    def ask(session: Session, caller: Caller) -> int:
+        asked = PlanRunIn(site_id=_site(session, caller, site).id, scenario_id=scenario)
+        return runs.request_run(session, caller, asked).id
+
+    run_id = _act(request, site, csrf, ask)
+    if isinstance(run_id, Response):
+        return run_id
     request.app.state.jobs.launch(request.app.state.engine, run_id)
     return _back(site)
 
@@ -306,15 +314,12 @@ def move_orders(
     status: Annotated[OrderStatus, Form()] = OrderStatus.approved,
     order: Annotated[list[str] | None, Form()] = None,
 ) -> Response:
-    found = _form_caller(request, csrf)
-    if isinstance(found, Response):
-        return found
-    caller, token = found
-    try:
-        with unit_of_work(request.app.state.sessions) as session:
-            moved = plan_orders.move_orders(session, caller, order or [], status)
-    except DomainError as error:
-        return _refused(request, caller, token, site, error)
+    moved = _act(
+        request, site, csrf,
+        lambda session, caller: plan_orders.move_orders(session, caller, order or [], status),
+    )  # fmt: skip
+    if isinstance(moved, Response):
+        return moved
     return _back(site, moved=moved, to=status.value)
 
 
@@ -335,26 +340,19 @@ def create_scenario(
     sales_order_line: Annotated[str, Form(max_length=200)] = "",
     priority: Annotated[str, Form(max_length=16)] = "",
 ) -> Response:
-    found = _form_caller(request, csrf)
-    if isinstance(found, Response):
-        return found
-    caller, token = found
     values = {
         "work_center": work_center, "starts_at": starts_at, "ends_at": ends_at, "item": item,
         "quantity": quantity, "due_date": due_date, "sales_order_line": sales_order_line,
         "priority": priority,
     }  # fmt: skip
-    try:
-        with unit_of_work(request.app.state.sessions) as session:
-            chosen = _site(session, caller, site)
-            change = what_if.change_from_form(kind, values, chosen)
-            what_if.create(session, caller, chosen, code, name, change)
-    except ValidationError as error:
-        failed = ValidationFailed.from_pydantic("scenario", error)
-        return _refused(request, caller, token, site, failed)
-    except DomainError as error:
-        return _refused(request, caller, token, site, error)
-    return _back(site)
+
+    def make(session: Session, caller: Caller) -> m.Scenario:
+        chosen = _site(session, caller, site)
+        change = what_if.change_from_form(kind, values, chosen)
+        return what_if.create(session, caller, chosen, code, name, change)
+
+    made = _act(request, site, csrf, make)
+    return made if isinstance(made, Response) else _back(site)
 
 
 @router.post("/plan/scenarios/delete", include_in_schema=False)
@@ -364,13 +362,8 @@ def delete_scenario(
     csrf: Annotated[str, Form(max_length=200)] = "",
     scenario: Annotated[int, Form(ge=1, le=2**62)] = 1,
 ) -> Response:
-    found = _form_caller(request, csrf)
-    if isinstance(found, Response):
-        return found
-    caller, token = found
-    try:
-        with unit_of_work(request.app.state.sessions) as session:
-            whatif.delete_scenario(session, caller, scenario)
-    except DomainError as error:
-        return _refused(request, caller, token, site, error)
-    return _back(site)
+    gone = _act(
+        request, site, csrf,
+        lambda session, caller: whatif.delete_scenario(session, caller, scenario),
+    )  # fmt: skip
+    return gone if isinstance(gone, Response) else _back(site)

@@ -3,6 +3,7 @@ approve, firm, release or send them back, all or none (one refused move changes 
 
 from __future__ import annotations
 
+from datetime import date
 from html import escape
 
 from sqlalchemy.orm import Session
@@ -32,32 +33,23 @@ def _tick(kind: str, order: m.ProductionOrder | m.PurchaseOrder) -> str:
     )
 
 
-def _production(orders: list[m.ProductionOrder], items: dict[int, str]) -> str:
+def _table(
+    kind: str,
+    dated: str,
+    orders: list[tuple[m.ProductionOrder | m.PurchaseOrder, date]],
+    items: dict[int, str],
+) -> str:
+    """`kind` orders, each with the day it starts from (release, or order by: `dated`)."""
     rows = "".join(
-        f"<tr>{_tick('production', o)}<td><code>{escape(o.code)}</code></td>"
+        f"<tr>{_tick(kind, o)}<td><code>{escape(o.code)}</code></td>"
         f"<td>{escape(items.get(o.item_id, '?'))}</td>"
-        f'<td class="number">{o.quantity.normalize():f}</td><td>{o.release_date}</td>'
+        f'<td class="number">{o.quantity.normalize():f}</td><td>{day}</td>'
         f"<td>{o.due_date}</td><td>{escape(o.status.value)}</td></tr>"
-        for o in orders[:SHOWN]
+        for o, day in orders[:SHOWN]
     )
     head = (
-        '<tr><th></th><th>Production order</th><th>Item</th><th class="number">Quantity</th>'
-        "<th>Release</th><th>Due</th><th>Status</th></tr>"
-    )
-    return f'<table class="wide"><thead>{head}</thead><tbody>{rows}</tbody></table>'
-
-
-def _purchase(orders: list[m.PurchaseOrder], items: dict[int, str]) -> str:
-    rows = "".join(
-        f"<tr>{_tick('purchase', o)}<td><code>{escape(o.code)}</code></td>"
-        f"<td>{escape(items.get(o.item_id, '?'))}</td>"
-        f'<td class="number">{o.quantity.normalize():f}</td><td>{o.order_date}</td>'
-        f"<td>{o.due_date}</td><td>{escape(o.status.value)}</td></tr>"
-        for o in orders[:SHOWN]
-    )
-    head = (
-        '<tr><th></th><th>Purchase order</th><th>Item</th><th class="number">Quantity</th>'
-        "<th>Order by</th><th>Due</th><th>Status</th></tr>"
+        f"<tr><th></th><th>{kind.title()} order</th><th>Item</th>"
+        f'<th class="number">Quantity</th><th>{dated}</th><th>Due</th><th>Status</th></tr>'
     )
     return f'<table class="wide"><thead>{head}</thead><tbody>{rows}</tbody></table>'
 
@@ -84,7 +76,9 @@ def orders_box(
         f'<input type="hidden" name="csrf" value="{escape(csrf)}">'
         f'<input type="hidden" name="site" value="{escape(site_code)}">'
         f"<p>{buttons}the ticked orders.</p>{more}"
-        f"{_production(made, items)}{_purchase(bought, items)}</form></section>"
+        f"{_table('production', 'Release', [(o, o.release_date) for o in made], items)}"
+        f"{_table('purchase', 'Order by', [(o, o.order_date) for o in bought], items)}"
+        "</form></section>"
     )
 
 
