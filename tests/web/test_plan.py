@@ -167,6 +167,9 @@ def test_a_what_if_scenario_is_made_run_and_compared_from_the_page(
             page,
         )
         assert row is not None and int(row[2]) == int(row[1]) + 1, "the rush adds one bike order"
+        assert re.search(
+            r"<td>utilisation of <code>ASSY</code></td><td class=\"number\">\d+%", page
+        )
         gone = client.post(
             "/plan/scenarios/delete", data={"site": "B1", "csrf": csrf, "scenario": scenario[1]}
         )

@@ -36,7 +36,7 @@ FIELDS = (  # name, label, input type
     ("sales_order_line", "Sales order line (SO-1/2)", "text"),
     ("priority", "Priority (1 most urgent)", "number"),
 )
-PERCENT = {"on-time delivery"}
+PERCENT = {"on-time delivery", "%"}  # figures shown as percentages
 
 
 def change_from_form(kind: str, values: dict[str, str], site: Site) -> dict[str, Any]:
@@ -114,6 +114,16 @@ def _comparison(found: dict[str, Any]) -> str:
         f"<td>{escape(f['better'] or '')}</td></tr>"
         for f in found["figures"]
     )
+    use = found["utilisation"]
+    plan, scenario = use.get("plan") or {}, use.get("scenario") or {}
+    for center in sorted({*plan, *scenario}):
+        a, b = plan.get(center), scenario.get(center)
+        change = b - a if a is not None and b is not None else None
+        rows += (
+            f"<tr><td>utilisation of <code>{escape(center)}</code></td>"
+            f'<td class="number">{_value("%", a)}</td><td class="number">{_value("%", b)}</td>'
+            f'<td class="number">{_value("%", change)}</td><td></td></tr>'
+        )
     head = (
         '<tr><th>Figure</th><th class="number">Plan</th><th class="number">Scenario</th>'
         '<th class="number">Difference</th><th>Better</th></tr>'
