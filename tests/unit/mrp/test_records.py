@@ -114,3 +114,28 @@ def test_multi_level_with_low_level_codes_scrap_lot_multiples_and_pegging() -> N
     ]
     late = [(e.kind, e.order, e.day, e.to) for e in result.exceptions]
     assert late == [(ExceptionKind.past_due, "C/1", date(2026, 1, 2), MON)]
+
+
+def test_the_plans_links_read_as_tuples_however_they_are_asked_for() -> None:
+    # P (made, lead time 0) = 1 S; S bought, 4 on hand. Demand so1: 10 P on Thu 8.
+    # P/1 meets so1 whole; the 10 S that P/1 needs come 4 from stock and 6 from S/1.
+    # The links (kept as columns) read the same link by link, by index, by slice.
+    line = BomLine
+    result = plan(
+        MrpProblem(
+            items=(Item("P", make=True), Item("S", make=False, on_hand=D(4))),
+            boms=(Bom("P", (line("S", D(1)),)),),
+            demands=(Demand("so1", "P", D(10), day(8)),),
+            today=MON,
+        )
+    )
+    links = [(k.item, k.supply, k.kind, k.source, k.quantity) for k in result.links]
+    assert links == [
+        ("P", "P/1", "demand", "so1", D(10)),
+        ("S", ON_HAND, "order", "P/1", D(4)),
+        ("S", "S/1", "order", "P/1", D(6)),
+    ]
+    assert len(result.links) == 3
+    assert result.links[-1] == ("S", "S/1", "order", "P/1", 6_000_000)
+    assert result.links[1:] == list(result.links)[1:]
+    assert result.links[0].quantity == D(10)
