@@ -6,12 +6,14 @@ from __future__ import annotations
 import re
 import time
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
 from sqlalchemy import Engine
 
 from plantops.storage.engine import make_session_factory
+from plantops.web import what_if
 from tests.accounts import PASSWORD, admin_token
 from tests.scenarios.plant import bicycle_plant
 from tests.web.conftest import ARTIFACTS, signed_in
@@ -104,6 +106,11 @@ def test_a_planner_approves_firms_and_releases_orders_from_the_page(
         assert "cannot become proposed" in refused.text and 'role="alert"' in refused.text
         after = sorted(_statuses(client.get("/plan?site=B1").text).values())
         assert after.count("released") == 1 and after.count("approved") == 1
+        for odd in ("production:\u00b2", "production:" + "9" * 5000, "sales:1", "production:0"):
+            wrong = client.post(
+                "/plan/orders", data={"site": "B1", "csrf": csrf, "status": "firm", "order": odd}
+            )
+            assert wrong.status_code == 422 and "order: not an order" in wrong.text
         nothing = client.post("/plan/orders", data={"site": "B1", "csrf": csrf, "status": "firm"})
         assert nothing.status_code == 422 and "order: tick at least one order" in nothing.text
         forged = client.post(
@@ -117,6 +124,16 @@ def test_a_planner_approves_firms_and_releases_orders_from_the_page(
             "/plan/orders", data={"site": "B1", "csrf": csrf, "status": "firm", "order": ticked}
         )
         assert denied.status_code == 403
+
+
+def test_a_scenario_at_the_end_of_time_is_shown_as_kept() -> None:
+    # 23:00 on 31 Dec 9999 in Chicago is past the last instant Python has in UTC
+    late = {
+        "kind": "down", "work_center": "WELD",
+        "starts_at": "9999-12-31T22:00:00-06:00", "ends_at": "9999-12-31T23:00:00-06:00",
+    }  # fmt: skip
+    said = what_if._describe(late, ZoneInfo("America/Chicago"))
+    assert said == "down: WELD from 9999-12-31T22:00:00-06:00 to 9999-12-31T23:00:00-06:00"
 
 
 def rush_fields() -> dict[str, str]:

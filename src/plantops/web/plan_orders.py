@@ -61,14 +61,14 @@ def orders_box(
     site_code: str,
     csrf: str,
 ) -> str:
-    """The site's plan orders, by release date, in one form with a button per move."""
+    """The site's plan orders, by due date, in one form with a button per move."""
     buttons = "".join(
         f'<button type="submit" name="status" value="{status.value}">{label}</button> '
         for status, label in MOVES
     )
     more = ""
     if len(made) > SHOWN or len(bought) > SHOWN:
-        more = f"<p>The first {SHOWN} of each by release date; the API lists them all.</p>"
+        more = f"<p>The first {SHOWN} of each by due date; the API lists them all.</p>"
     return (
         f'<section class="box"><h2>Orders <small>{len(made)} production, {len(bought)} '
         "purchase</small></h2>"
@@ -91,7 +91,8 @@ def move_orders(session: Session, caller: Caller, ticked: list[str], wanted: Ord
         raise ValidationFailed.field("order", f"at most {MOST} orders at once")
     for value in ticked:
         kind, _, ident = value.partition(":")
-        if kind not in KINDS or not ident.isdigit() or not 0 < int(ident) < 2**62:
+        number = ident.isascii() and ident.isdecimal() and len(ident) <= 19
+        if kind not in KINDS or not number or not 0 < int(ident) < 2**62:
             raise ValidationFailed.field("order", f"not an order: {value[:40]}")
         set_status(session, caller, KINDS[kind], int(ident), wanted, "from the plan page")
     return len(ticked)

@@ -74,7 +74,10 @@ def create(
 
 def _describe(change: dict[str, Any], zone: ZoneInfo) -> str:
     def when(key: str) -> str:
-        return f"{datetime.fromisoformat(change[key]).astimezone(zone):%Y-%m-%d %H:%M}"
+        try:
+            return f"{datetime.fromisoformat(change[key]).astimezone(zone):%Y-%m-%d %H:%M}"
+        except (ValueError, OverflowError):  # at the ends of time, say year 9999: as stored
+            return str(change[key])
 
     kind = change.get("kind")
     if kind in ("extra_shift", "down"):
