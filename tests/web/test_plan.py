@@ -70,6 +70,13 @@ def _csrf(page: str) -> str:
     return found[1]
 
 
+def _planned(client: httpx.Client) -> tuple[str, str]:
+    """Run the plan of B1 from the page: the form token, and the page once the run is done."""
+    csrf = _csrf(client.get("/plan").text)
+    client.post("/plan/run", data={"site": "B1", "csrf": csrf})
+    return csrf, _until_done(client)
+
+
 def _statuses(page: str) -> dict[str, str]:
     """Production order code -> status, as the orders table shows them."""
     rows = re.findall(r'value="production:\d+".*?<code>([^<]+)</code>.*?<td>(\w+)</td></tr>', page)
@@ -81,9 +88,7 @@ def test_a_planner_approves_firms_and_releases_orders_from_the_page(
 ) -> None:
     _bicycles(base_url, engine)
     with signed_in(base_url, engine, "planner") as client:
-        csrf = _csrf(client.get("/plan").text)
-        client.post("/plan/run", data={"site": "B1", "csrf": csrf})
-        page = _until_done(client)
+        csrf, page = _planned(client)
         ids = re.findall(r'value="production:(\d+)"', page)
         assert len(ids) >= 3 and set(_statuses(page).values()) == {"proposed"}
         ticked = [f"production:{i}" for i in ids[:2]]
@@ -145,9 +150,7 @@ def test_a_what_if_scenario_is_made_run_and_compared_from_the_page(
 ) -> None:
     _bicycles(base_url, engine)
     with signed_in(base_url, engine, "planner") as client:
-        csrf = _csrf(client.get("/plan").text)
-        client.post("/plan/run", data={"site": "B1", "csrf": csrf})
-        _until_done(client)
+        csrf, _ = _planned(client)
         form = {"site": "B1", "csrf": csrf, "code": "RUSH", "name": "A rush order"}
         missing = client.post(
             "/plan/scenarios", data={**form, "kind": "new_demand", "item": "BIKE"}

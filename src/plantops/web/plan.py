@@ -324,35 +324,14 @@ def move_orders(
 
 
 @router.post("/plan/scenarios", include_in_schema=False)
-def create_scenario(
-    request: Request,
-    site: Annotated[str, Form(max_length=64)] = "",
-    csrf: Annotated[str, Form(max_length=200)] = "",
-    code: Annotated[str, Form(max_length=200)] = "",
-    name: Annotated[str, Form(max_length=400)] = "",
-    kind: Annotated[str, Form(max_length=40)] = "",
-    work_center: Annotated[str, Form(max_length=200)] = "",
-    starts_at: Annotated[str, Form(max_length=64)] = "",
-    ends_at: Annotated[str, Form(max_length=64)] = "",
-    item: Annotated[str, Form(max_length=200)] = "",
-    quantity: Annotated[str, Form(max_length=64)] = "",
-    due_date: Annotated[str, Form(max_length=64)] = "",
-    sales_order_line: Annotated[str, Form(max_length=200)] = "",
-    priority: Annotated[str, Form(max_length=16)] = "",
-) -> Response:
-    values = {
-        "work_center": work_center, "starts_at": starts_at, "ends_at": ends_at, "item": item,
-        "quantity": quantity, "due_date": due_date, "sales_order_line": sales_order_line,
-        "priority": priority,
-    }  # fmt: skip
-
+def create_scenario(request: Request, form: Annotated[what_if.ScenarioForm, Form()]) -> Response:
     def make(session: Session, caller: Caller) -> m.Scenario:
-        chosen = _site(session, caller, site)
-        change = what_if.change_from_form(kind, values, chosen)
-        return what_if.create(session, caller, chosen, code, name, change)
+        chosen = _site(session, caller, form.site)
+        change = what_if.change_from_form(form.kind, form.model_dump(), chosen)
+        return what_if.create(session, caller, chosen, form.code, form.name, change)
 
-    made = _act(request, site, csrf, make)
-    return made if isinstance(made, Response) else _back(site)
+    made = _act(request, form.site, form.csrf, make)
+    return made if isinstance(made, Response) else _back(form.site)
 
 
 @router.post("/plan/scenarios/delete", include_in_schema=False)

@@ -9,6 +9,7 @@ from html import escape
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
 from plantops.access.caller import Caller
@@ -37,6 +38,24 @@ FIELDS = (  # name, label, input type
     ("priority", "Priority (1 most urgent)", "number"),
 )
 PERCENT = {"on-time delivery", "%"}  # figures shown as percentages
+
+
+class ScenarioForm(BaseModel):
+    """The new-scenario form as posted: every field text, checked when the change is made."""
+
+    site: str = Field("", max_length=64)
+    csrf: str = Field("", max_length=200)
+    code: str = Field("", max_length=200)
+    name: str = Field("", max_length=400)
+    kind: str = Field("", max_length=40)
+    work_center: str = Field("", max_length=200)
+    starts_at: str = Field("", max_length=64)
+    ends_at: str = Field("", max_length=64)
+    item: str = Field("", max_length=200)
+    quantity: str = Field("", max_length=64)
+    due_date: str = Field("", max_length=64)
+    sales_order_line: str = Field("", max_length=200)
+    priority: str = Field("", max_length=16)
 
 
 def change_from_form(kind: str, values: dict[str, str], site: Site) -> dict[str, Any]:
