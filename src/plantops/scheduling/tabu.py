@@ -7,8 +7,9 @@ Zhang et al.), and, in flexible shops, a critical operation moved to another of 
 at the best place there (after Mastrolilli & Gambardella). Each move is rated from heads and
 tails without re-scheduling (Balas & Vazacopoulos); the best one that is not tabu is made, and
 re-creating what it undid is forbidden for a while. When the search stalls it jumps back to
-an elite schedule, shaken by a few random moves, or to a child of two elite schedules (a step
-of path relinking between them). Pure Python, thousands of moves a second: it polishes
+an elite schedule (the best of each stretch between restarts), shaken by a few random moves
+among the least damaging ones, or to a child of two elite schedules (a step of path
+relinking between them). Pure Python, thousands of moves a second: it polishes
 sequences, where CP-SAT is strong at proving and at large reshuffles."""
 
 from __future__ import annotations
@@ -30,6 +31,8 @@ REASSIGN_SAMPLE = 8  # critical operations tried on other machines per step
 HAND_OUT = 0.05  # seconds between handing improvements out
 ELITE = 6  # schedules kept to restart from
 CROSS = 0.5  # share of restarts from a child of two elite schedules
+_NEVER = 1 << 62
+SHAKE = 3  # a restart's random moves come from the best third
 STALL = 3000  # steps without a new best before a restart (at least 10 per operation)
 
 
@@ -153,38 +156,46 @@ class Tabu:
     def _reassignments(self, path: list[int]) -> list[tuple[Move, int]]:
         """Critical operations on another machine, at the best place there."""
         shop, g = self.shop, self.g
+        r, q, p = shop.r, shop.q, shop.p
         out: list[tuple[Move, int]] = []
         chosen = [o for o in path if len(g.modes[o]) > 1]
         sequences: dict[int, list[int]] = {}
         for v in self.rng.sample(chosen, min(REASSIGN_SAMPLE, len(chosen))):
             head, tail = shop.job_head(v), shop.job_tail(v)
-            late = [shop.r[s] + shop.p[s] for s, _ in g.js[v]]
-            early = [shop.q[x] + shop.p[x] for x, _ in g.jp[v]]
+            # an operation starting once a successor of v has ended may follow it, and one
+            # whose tail reaches a predecessor's may lead to it: v cannot go after the first
+            # nor before the second
+            late = min((r[s] + p[s] for s, _ in g.js[v]), default=_NEVER)
+            early = min((q[x] + p[x] for x, _ in g.jp[v]), default=_NEVER)
             for m, (k, d) in enumerate(g.modes[v]):
                 if k == shop.mach[v]:
                     continue
-                seq = sequences.setdefault(k, shop.sequence(k))
-                best: tuple[int, int] | None = None
-                for i in range(len(seq) + 1):
-                    a = seq[i - 1] if i else -1
-                    b = seq[i] if i < len(seq) else -1
-                    if a >= 0 and any(shop.r[a] >= e for e in late):
-                        break  # a may follow v's successors: no later place either
-                    if b >= 0 and any(shop.q[b] >= e for e in early):
-                        continue  # b may lead to v's predecessors
-                    h = max(head, shop.r[a] + shop.p[a] if a >= 0 else 0)
-                    t = max(tail, shop.p[b] + shop.q[b] if b >= 0 else 0)
-                    if best is None or h + d + t < best[0]:
-                        best = (h + d + t, a)
-                if best is not None:
-                    out.append(((v, m, None, [], [best[1]]), best[0]))
+                seq = sequences.get(k)
+                if seq is None:
+                    seq = sequences[k] = [*shop.sequence(k), -1]
+                best, place, a = _NEVER, -2, -1
+                for b in seq:  # v between a and b
+                    if a >= 0 and r[a] >= late:
+                        break  # and no later place either
+                    if b < 0 or q[b] < early:
+                        h = r[a] + p[a] if a >= 0 and r[a] + p[a] > head else head
+                        t = p[b] + q[b] if b >= 0 and p[b] + q[b] > tail else tail
+                        if h + d + t < best:
+                            best, place = h + d + t, a
+                    a = b
+                if place > -2:
+                    out.append(((v, m, None, [], [place]), best))
         return out
 
-    def _pick(self, it: int) -> Move | None:
-        path = self.shop.critical_path(self.rng)
+    def _rated(self, path: list[int]) -> list[tuple[Move, int]]:
+        """The moves that may shorten this critical path, each with its estimate."""
         rated = [(m, self._estimate(m[3], m[4])) for m in self._moves(path) if self._feasible(m)]
         if self.flexible:
             rated += self._reassignments(path)
+        return rated
+
+    def _pick(self, it: int) -> Move | None:
+        rated = self._rated(self.shop.critical_path(self.rng))
         best, value = None, None
         for move, est in rated:
             if est >= self.best and self._is_tabu(move, it):
@@ -247,17 +258,16 @@ class Tabu:
         if len(self.elite) >= 2 and self.rng.random() < CROSS:
             self._recombine()
             return
-        cmax, links = self.rng.choice(self.elite)
+        _, links = self.rng.choice(self.elite)
         self.shop.restore(links)
-        self.cycle = (cmax, links)
+        self.cycle = (_NEVER, links)  # the stretch's own best, not where it starts, joins them
         for _ in range(self.rng.randint(2, 3 + self.fails)):
-            path = self.shop.critical_path(self.rng)
-            moves = [m for m in self._moves(path) if self._feasible(m)]
-            if self.flexible:
-                moves += [m for m, _ in self._reassignments(path)]
-            if not moves:
+            rated = self._rated(self.shop.critical_path(self.rng))
+            if not rated:
                 return
-            self._apply(self.rng.choice(moves), 0)
+            # a shake, not a leap: a random move among those that lengthen the schedule least
+            rated.sort(key=lambda x: x[1])
+            self._apply(self.rng.choice(rated[: max(2, len(rated) // SHAKE)])[0], 0)
 
     def _recombine(self) -> None:
         """A child between two elite schedules, as in path relinking: each operation takes

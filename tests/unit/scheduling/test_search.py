@@ -15,7 +15,7 @@ from plantops.scheduling.permutation import flow_shop
 from plantops.scheduling.problem import Job, Mode, Operation, Problem, Resource
 from plantops.scheduling.schedule import Schedule, Status
 from plantops.scheduling.shopgraph import Shop
-from plantops.scheduling.tabu import Tabu, shop_graph
+from plantops.scheduling.tabu import STALL, Tabu, shop_graph
 
 from .support import FT06, benchmark, job_shop_text
 from .test_parts import flow_problem
@@ -55,6 +55,73 @@ def test_tabu_search_moves_operations_between_machines() -> None:
     Tabu(idx, graph, start, seed=0).run(time.monotonic() + 5, lambda: bool(found), found.append)
     assert found and max(found[-1].end) == 6 and sorted(found[-1].mode) == [0, 1]
     assert feasible(p, found[-1])
+
+
+def test_the_tabu_search_keeps_an_elite_of_different_schedules_to_restart_from() -> None:
+    # each stretch between restarts adds its own best to the elite, not the schedule it
+    # restarted from: even from an optimal start, which no stretch beats, restarts and
+    # children of two parents get more than one schedule to work from
+    p = job_shop_text(FT06)
+    idx = compile_problem(p)
+    first, _ = construct(idx, Rule())
+    assert first is not None
+    graph = shop_graph(idx, first)
+    assert graph is not None
+    found: list[Solution] = []
+    Tabu(idx, graph, first, seed=1).run(
+        time.monotonic() + 10, lambda: bool(found) and max(found[-1].end) == 55, found.append
+    )
+    assert found and max(found[-1].end) == 55
+    tabu = Tabu(idx, graph, found[-1], seed=2)
+    asked = [0]
+
+    def enough() -> bool:  # asked every 32 steps: about ten stalls' worth
+        asked[0] += 32
+        return asked[0] > 10 * max(STALL, 10 * idx.n)
+
+    tabu.run(time.monotonic() + 60, enough, lambda s: None)
+    assert tabu.best == 55
+    links = [e[1] for e in tabu.elite]
+    assert len(links) >= 3
+    assert all(a != b for i, a in enumerate(links) for b in links[i + 1 :])
+    assert [e[0] for e in tabu.elite] == sorted(e[0] for e in tabu.elite)
+
+
+def test_a_move_to_another_machine_takes_the_best_place_there() -> None:
+    # the place the tabu search rates for an operation on another machine is the best of
+    # every acyclic place there, by the same estimate computed place by place
+    p = benchmark("fjsp", "mk01")
+    idx = compile_problem(p)
+    start, _ = construct(idx, Rule())
+    assert start is not None
+    graph = shop_graph(idx, start)
+    assert graph is not None
+    tabu = Tabu(idx, graph, start, seed=4)
+    shop = tabu.shop
+    path = shop.critical_path(tabu.rng)
+    rated = tabu._reassignments(path)
+    assert rated
+    for (v, m, _, _, (place,)), estimate in rated:
+        k, d = graph.modes[v][m]
+        seq = shop.sequence(k)
+        head, tail = shop.job_head(v), shop.job_tail(v)
+        places = []
+        for i in range(len(seq) + 1):
+            a, b = (seq[i - 1] if i else -1), (seq[i] if i < len(seq) else -1)
+            after_successor = a >= 0 and any(
+                shop.r[a] >= shop.r[s] + shop.p[s] for s, _ in graph.js[v]
+            )
+            before_predecessor = b >= 0 and any(
+                shop.q[b] >= shop.q[x] + shop.p[x] for x, _ in graph.jp[v]
+            )
+            if after_successor:
+                break
+            if not before_predecessor:
+                h = max(head, shop.r[a] + shop.p[a] if a >= 0 else 0)
+                t = max(tail, shop.p[b] + shop.q[b] if b >= 0 else 0)
+                places.append((h + d + t, a))
+        assert estimate == min(places)[0]
+        assert (estimate, place) in places
 
 
 def test_a_blend_of_two_flexible_schedules_is_a_schedule_between_them() -> None:
