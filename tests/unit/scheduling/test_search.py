@@ -10,11 +10,11 @@ from plantops.scheduling.cpsat import Goal, Model, Scope
 from plantops.scheduling.cpsat_search import OPTIMAL, search
 from plantops.scheduling.evaluate import Solution, sequences, to_assignments
 from plantops.scheduling.greedy import IteratedGreedy
-from plantops.scheduling.index import compile_problem
+from plantops.scheduling.index import Index, compile_problem
 from plantops.scheduling.permutation import flow_shop
 from plantops.scheduling.problem import Job, Mode, Operation, Problem, Resource
 from plantops.scheduling.schedule import Schedule, Status
-from plantops.scheduling.shopgraph import Shop
+from plantops.scheduling.shopgraph import Graph, Shop
 from plantops.scheduling.tabu import STALL, Tabu, shop_graph
 
 from .support import FT06, benchmark, job_shop_text
@@ -26,17 +26,25 @@ def feasible(problem: Problem, sol: Solution) -> bool:
     return check(problem, Schedule(Status.feasible, to_assignments(idx, sol))) == []
 
 
-def test_tabu_search_finds_the_ft06_optimum() -> None:
+def tabu_search_on_ft06() -> tuple[Problem, Index, Graph, Solution, list[Solution]]:
+    """ft06, its constructed start, and what a tabu search from it hands out until it
+    reaches the optimum (55) or 10 s have passed."""
     p = job_shop_text(FT06)
     idx = compile_problem(p)
     start, _ = construct(idx, Rule())
-    assert start is not None and max(start.end) > 55
+    assert start is not None
     graph = shop_graph(idx, start)
     assert graph is not None
     found: list[Solution] = []
     Tabu(idx, graph, start, seed=1).run(
         time.monotonic() + 10, lambda: bool(found) and max(found[-1].end) == 55, found.append
     )
+    return p, idx, graph, start, found
+
+
+def test_tabu_search_finds_the_ft06_optimum() -> None:
+    p, _, _, start, found = tabu_search_on_ft06()
+    assert max(start.end) > 55
     assert found and max(found[-1].end) == 55
     assert all(feasible(p, s) for s in found)
 
@@ -61,16 +69,7 @@ def test_the_tabu_search_keeps_an_elite_of_different_schedules_to_restart_from()
     # each stretch between restarts adds its own best to the elite, not the schedule it
     # restarted from: even from an optimal start, which no stretch beats, restarts and
     # children of two parents get more than one schedule to work from
-    p = job_shop_text(FT06)
-    idx = compile_problem(p)
-    first, _ = construct(idx, Rule())
-    assert first is not None
-    graph = shop_graph(idx, first)
-    assert graph is not None
-    found: list[Solution] = []
-    Tabu(idx, graph, first, seed=1).run(
-        time.monotonic() + 10, lambda: bool(found) and max(found[-1].end) == 55, found.append
-    )
+    _, idx, graph, _, found = tabu_search_on_ft06()
     assert found and max(found[-1].end) == 55
     tabu = Tabu(idx, graph, found[-1], seed=2)
     asked = [0]
