@@ -7,6 +7,7 @@ operations are always frozen. No CP-SAT type leaves this package."""
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
@@ -25,11 +26,14 @@ Lit = cp_model.IntVar | bool
 @dataclass
 class Scope:
     """What a sub-model may change: `free` operations anything, `frozen` ones nothing, the
-    rest (floating) only their time. `floor`: nothing unfrozen starts before it."""
+    rest (floating) only their time. `floor`: nothing unfrozen starts before it; `ceiling`:
+    nothing unfrozen ends after it, so frozen operations beyond it stay out of the model and a
+    pausing operation's calendar enters it only between the two."""
 
     free: set[int] | None = None  # None: every operation
     frozen: set[int] = field(default_factory=set)
     floor: Time = 0
+    ceiling: Time | None = None
 
 
 @dataclass
@@ -51,6 +55,11 @@ class Slot:
     interval: cp_model.IntervalVar | None
 
 
+class OutOfTime(Exception):
+    """The model could not be built by its deadline (changeovers on a resource with hundreds
+    of operations take a literal per pair: seconds of Python before CP-SAT starts)."""
+
+
 class Model:
     def __init__(
         self,
@@ -60,8 +69,12 @@ class Model:
         incumbent: Solution | None = None,
         scope: Scope | None = None,
         horizon: Time | None = None,
+        deadline: float | None = None,
     ) -> None:
+        """Raises OutOfTime once `deadline` (time.monotonic()) passes before the model is
+        built: the search that asked for it has no time left to run it."""
         self.idx, self.goal, self.inc = idx, goal, incumbent
+        self.deadline = deadline
         self.scope = scope or Scope()
         self.h = horizon if horizon is not None else idx.horizon
         if horizon is None and incumbent is not None and idx.n and pauses_over_calendars(idx):
@@ -78,13 +91,21 @@ class Model:
         self.frozen_by_res: list[list[int]] = [[] for _ in idx.res_ids]
         for o in range(idx.n):
             self._operation(o)
+            self.in_time()
         self._precedences()
         self._resources()
+        self.in_time()
         cpsat_time.add_pools(self)
         cpsat_sequence.add_chains(self)
+        self.in_time()
         cpsat_sequence.add_lines(self)
         self.setup_cost = cpsat_sequence.add_changeovers(self)
         self.terms = cpsat_objective.add_objective(self)
+        self.in_time()
+
+    def in_time(self) -> None:
+        if self.deadline is not None and time.monotonic() > self.deadline:
+            raise OutOfTime
 
     # -- operations -------------------------------------------------------------------------
 
@@ -118,6 +139,8 @@ class Model:
         lo = max(idx.release[j], self.scope.floor)
         deadline = idx.deadline[j]
         hi = self.h if deadline is None else min(self.h, deadline)
+        if self.scope.ceiling is not None:
+            hi = min(hi, self.scope.ceiling)
         inc = self.inc
         modes = [inc.mode[o]] if self.kind[o] == FLOAT and inc else range(len(idx.modes[o]))
         mins = min(idx.modes[o][k][1] for k in modes)
@@ -234,13 +257,22 @@ class Model:
 
     def _frozen_on(self, r: int) -> list[cp_model.IntervalVar]:
         """Intervals of frozen operations on r that can still meet an unfrozen one."""
-        floor = self.scope.floor - self.idx.max_setup(r)
-        return [self.op_interval(o) for o in self.frozen_by_res[r] if self._const_end(o) > floor]
+        return [self.op_interval(o) for o in self.frozen_near(r)]
 
-    def _const_end(self, o: int) -> Time:
-        end = self.end[o]
-        assert isinstance(end, int)
-        return end
+    def frozen_near(self, r: int) -> list[int]:
+        """Frozen operations on r within a changeover of the unfrozen ones' time window."""
+        setup = self.idx.max_setup(r)
+        return [o for o in self.frozen_by_res[r] if self.near(o, setup)]
+
+    def near(self, o: int, margin: Time = 0) -> bool:
+        """Whether frozen o lies within `margin` of the window unfrozen operations move in
+        (a pinned one always counts: pins are checked)."""
+        if self.idx.fixed[o] is not None:
+            return True
+        ceiling = self.scope.ceiling
+        start, end = self.start[o], self.end[o]
+        assert isinstance(start, int) and isinstance(end, int)
+        return end > self.scope.floor - margin and (ceiling is None or start < ceiling + margin)
 
     def op_interval(self, o: int) -> cp_model.IntervalVar:
         """The whole span of o (breaks included): what a pool or a frozen neighbour sees."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from itertools import combinations, pairwise
 from typing import TYPE_CHECKING
 
@@ -46,6 +47,7 @@ def add_lines(md: Model) -> None:
         for a, b in combinations(sorted(visits), 2):
             if a not in moving and b not in moving:
                 continue  # both keep their order through the chains
+            md.in_time()
             common = visits[a].keys() & visits[b].keys()
             if not common:
                 continue
@@ -91,8 +93,7 @@ def add_changeovers(md: Model) -> cp_model.LinearExpr | int:
         pinned = any(idx.fixed[o] is not None for o in md.frozen_by_res[r])
         if table is None or not (md.by_res[r] or pinned):
             continue
-        margin = md.scope.floor - idx.max_setup(r)
-        frozen = [md.slots[o][0] for o in md.frozen_by_res[r] if md._const_end(o) > margin]
+        frozen = [md.slots[o][0] for o in md.frozen_near(r)]
         nodes = md.by_res[r] + frozen
         order = _kept_order(md, nodes)
         fam = [idx.modes[s.op][s.mode][2] for s in nodes]
@@ -103,7 +104,9 @@ def add_changeovers(md: Model) -> cp_model.LinearExpr | int:
             arcs.append((i, 0, _arc(md, (i, 0) in hinted)))
             if s.lit is not True:
                 arcs.append((i, i, s.lit.Not()))  # type: ignore[union-attr]
-        for (i, x), (j, y) in _pairs(nodes, order):
+        for k, ((i, x), (j, y)) in enumerate(_pairs(nodes, order)):
+            if not k % 256:
+                md.in_time()
             lit = _arc(md, (i, j) in hinted)
             arcs.append((i, j, lit))
             gap = table.get((fam[i - 1], fam[j - 1]), 0) if fam[i - 1] != fam[j - 1] else 0
@@ -135,17 +138,15 @@ def _kept_order(md: Model, nodes: list[Slot]) -> dict[int, int]:
 
 def _pairs(
     nodes: list[Slot], order: dict[int, int]
-) -> list[tuple[tuple[int, Slot], tuple[int, Slot]]]:
+) -> Iterator[tuple[tuple[int, Slot], tuple[int, Slot]]]:
     """Arcs worth a literal: two kept nodes only when consecutive in the kept order."""
-    out = []
     for i, x in enumerate(nodes, start=1):
         for j, y in enumerate(nodes, start=1):
             if i == j or x.op == y.op:
                 continue
             if i in order and j in order and order[j] != order[i] + 1:
                 continue
-            out.append(((i, x), (j, y)))
-    return out
+            yield (i, x), (j, y)
 
 
 def _hinted_arcs(md: Model, nodes: list[Slot]) -> set[tuple[int, int]]:

@@ -22,6 +22,8 @@ def add_pools(md: Model) -> None:
     idx = md.idx
     users: list[list[tuple[int, int]]] = [[] for _ in idx.pool_ids]
     for o in range(idx.n):
+        if md.kind[o] == FROZEN and not md.near(o):
+            continue  # outside the window anything unfrozen moves in
         for pool, q in idx.needs[o]:
             users[pool].append((o, q))
     for pool, ops in enumerate(users):
@@ -33,7 +35,10 @@ def add_pools(md: Model) -> None:
         for o, q in ops:
             ivs.append(md.op_interval(o))
             demands.append(q)
+        floor, ceiling = md.scope.floor, md.scope.ceiling
         for a, b, short in shortfalls(steps, top, md.h + 1):
+            if b <= floor or (ceiling is not None and a >= ceiling):
+                continue  # nothing unfrozen runs then
             ivs.append(md.m.new_fixed_size_interval_var(a, b - a, ""))
             demands.append(short)
         md.m.add_cumulative(ivs, demands, top)

@@ -14,7 +14,7 @@ from __future__ import annotations
 import random
 import time
 
-from plantops.scheduling.cpsat import Goal, Model, Scope
+from plantops.scheduling.cpsat import Goal, Model, OutOfTime, Scope
 from plantops.scheduling.cpsat_search import OPTIMAL, Stopper, search
 from plantops.scheduling.evaluate import Solution
 from plantops.scheduling.incumbent import Incumbent
@@ -49,39 +49,52 @@ class Lns:
         self.current_key: tuple[int, ...] | None = None
         self.seen_version = -1
         self.steps = 0
+        self.overrun = 0.0  # the most a sub-model's search outran its limit
 
     def run(self, until: float) -> None:
         while time.monotonic() < until - 0.05 and not self.stopper.stopped:
-            self.step(until)
+            if not self.step(until):
+                return
 
-    def step(self, until: float) -> None:
+    def step(self, until: float) -> bool:
+        """One sub-model; False when no time is left for one."""
         self._sync()
         if self.current is None:
             time.sleep(0.01)
-            return
+            return True
+        if until - time.monotonic() <= self.overrun + 0.02:
+            return False  # CP-SAT would outrun the time limit in its presolve
         self.steps += 1
         kind = self.rng.choice(self.kinds)
         k = max(2, min(self.idx.n, int(self.size[kind])))
         free = pick(kind, self.idx, self.current, k, self.rng)
         scope = self._scope(free)
-        md = Model(self.idx, self.goal, incumbent=self.current, scope=scope)
-        limit = min(self.sub_time, until - time.monotonic())
+        try:
+            md = Model(self.idx, self.goal, incumbent=self.current, scope=scope, deadline=until)
+        except OutOfTime:
+            return False
+        limit = min(self.sub_time, until - time.monotonic() - self.overrun)
         if limit <= 0.02:
-            return
+            return False
         out = search(
             md, time_limit=limit, workers=self.workers, seed=self.rng.randrange(1 << 30),
             stopper=self.stopper, light=True,
         )  # fmt: skip
+        # CP-SAT's presolve does not watch its time limit (element constraints of pausing
+        # operations expand for seconds): the next sub-model leaves that much room
+        self.overrun = max(self.overrun, out.seconds - limit)
         key = self.inc.key_of(out.solution) if out.solution is not None else None
         assert self.current_key is not None
         better = key is not None and key < self.current_key
         if out.status == OPTIMAL and not better:  # nothing to gain in there: look wider
             self.size[kind] = min(float(self.idx.n), self.size[kind] * GROW)
-        elif out.status != OPTIMAL:  # could not finish: look narrower
-            self.size[kind] = max(2.0, self.size[kind] * SHRINK)
+        elif out.status != OPTIMAL:  # could not finish: look narrower, much when it outran
+            shrink = SHRINK if out.seconds <= limit + 0.1 else 0.5
+            self.size[kind] = max(2.0, self.size[kind] * shrink)
         if out.solution is not None and key is not None and key <= self.current_key:
             self.current, self.current_key = out.solution, key  # sideways moves cross plateaus
             self.inc.offer(out.solution, "lns")
+        return True
 
     def _sync(self) -> None:
         """Adopt the shared best when another search beat where this one stands."""
@@ -101,4 +114,6 @@ class Lns:
         span = max(1, hi - lo)
         floor = max(0, lo - span)
         frozen = {o for o in range(self.idx.n) if sol.start[o] < floor or sol.start[o] >= hi + span}
-        return Scope(free=free, frozen=frozen - free, floor=floor)
+        frozen -= free
+        last = max(sol.end[o] for o in range(self.idx.n) if o not in frozen)
+        return Scope(free=free, frozen=frozen, floor=floor, ceiling=last + span)

@@ -14,8 +14,8 @@ from collections.abc import Callable
 
 from plantops.scheduling import bounds
 from plantops.scheduling.construct import Rule, construct
-from plantops.scheduling.cpsat import Goal, Model
-from plantops.scheduling.cpsat_search import INFEASIBLE, OPTIMAL, Stopper, search
+from plantops.scheduling.cpsat import Goal, Model, OutOfTime
+from plantops.scheduling.cpsat_search import INFEASIBLE, OPTIMAL, UNKNOWN, Stopper, search
 from plantops.scheduling.diagnose import diagnose
 from plantops.scheduling.evaluate import Solution, objective_value, to_assignments
 from plantops.scheduling.explain import explain
@@ -90,18 +90,25 @@ class _Run:
         if self.idx.n <= 3000:  # variants only while they are cheap
             rules += [Rule(window=1), Rule(window=1 << 40)]
             rules += [Rule(noise=0.5, seed=self.seed + k) for k in range(4)]
-        budget = time.monotonic() + 0.05 * (self.until - time.monotonic())
+        now = time.monotonic()
+        budget, second = now + 0.05 * (self.until - now), now + 0.3 * (self.until - now)
         neh = flow_start(self.idx, self.seed)
         if neh is not None:
             self.inc.offer(neh, "construction")
+        took = 0.0  # by the first rule: each variant takes about as long
         for k, rule in enumerate(rules):
+            now = time.monotonic()
+            # past the budget one feasible schedule is enough; the second rule (another
+            # principle, often much better on plant problems) runs if it ends within its share
+            late = now + took > second if k == 1 else now > budget
+            if k and late and self.inc.snapshot() is not None:
+                break
             sol, problems = construct(self.idx, rule)
+            took = took or time.monotonic() - now
             if sol is not None and (self.hint is None or not problems):
                 self.hint, self.faults = sol, problems
             if sol is not None and not problems:
                 self.inc.offer(sol, "construction")
-            if k and time.monotonic() > budget and self.inc.snapshot() is not None:
-                break
 
     def _plan(self) -> list[Callable[[], None]]:
         """CP-SAT (full model, then LNS) and, for classical shapes, their own local search in
@@ -168,7 +175,11 @@ class _Run:
 
     def _full(self, workers: int, until: float, goal: Goal) -> str:
         best = self.inc.snapshot()
-        md = Model(self.idx, goal, incumbent=best.solution if best else self.hint)
+        start = best.solution if best else self.hint
+        try:
+            md = Model(self.idx, goal, incumbent=start, deadline=until)
+        except OutOfTime:  # too big to build in its share: the time goes to LNS
+            return UNKNOWN
         out = search(
             md, time_limit=until - time.monotonic(), workers=workers, seed=self.seed,
             stopper=self.stopper, on_solution=lambda sol: self.inc.offer(sol, "cp-sat"),
