@@ -27,7 +27,7 @@ __all__ = ["Tabu", "shop_graph"]
 # (x, y, after, segment before, segment after): x right after (or before) y on its machine;
 # or (x, mode, place, [], []) with after = None: x to another machine, after `place` (-1: first)
 Move = tuple[int, int, bool | None, list[int], list[int]]
-REASSIGN_SAMPLE = 8  # critical operations tried on other machines per step
+REASSIGN_SAMPLE = 24  # (critical operation, other machine) pairs tried per step
 HAND_OUT = 0.05  # seconds between handing improvements out
 ELITE = 6  # schedules kept to restart from
 CROSS = 0.5  # share of restarts from a child of two elite schedules
@@ -159,8 +159,13 @@ class Tabu:
         r, q, p = shop.r, shop.q, shop.p
         out: list[tuple[Move, int]] = []
         chosen = [o for o in path if len(g.modes[o]) > 1]
+        self.rng.shuffle(chosen)
         sequences: dict[int, list[int]] = {}
-        for v in self.rng.sample(chosen, min(REASSIGN_SAMPLE, len(chosen))):
+        pairs = 0
+        for v in chosen:
+            if pairs >= REASSIGN_SAMPLE:
+                break
+            pairs += len(g.modes[v]) - 1
             head, tail = shop.job_head(v), shop.job_tail(v)
             # an operation starting once a successor of v has ended may follow it, and one
             # whose tail reaches a predecessor's may lead to it: v cannot go after the first
