@@ -179,11 +179,12 @@ class Model:
             s = start if lit is True else m.new_int_var(lo, hi, "")
             if lit is not True:
                 m.add(s == start).only_enforce_if(lit)
-            e = cpsat_time.pause_end(self, cal, s, d, lo, hi, o)
+            when = [lit] if isinstance(lit, cp_model.IntVar) else []
+            e = cpsat_time.pause_end(self, cal, s, d, (lo, hi), o, when)
             if e is None:
                 return None
             size = m.new_int_var(d, max(d, hi), "")  # span: the work plus the breaks
-            m.add(size == e - s)
+            m.add(size == e - s).only_enforce_if(when)
             iv = m.new_optional_interval_var(s, size, e, lit, "")
             self._slot(Slot(o, k, r, lit, iv))
             return e

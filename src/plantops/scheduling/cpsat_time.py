@@ -74,12 +74,21 @@ def shortfalls(
 
 
 def pause_end(
-    model: Model, cal: Calendar, s: cp_model.IntVar, d: Time, lo: Time, hi: Time, o: int
+    model: Model,
+    cal: Calendar,
+    s: cp_model.IntVar,
+    d: Time,
+    window: tuple[Time, Time],
+    o: int,
+    when: list[cp_model.IntVar],
 ) -> cp_model.IntVar | None:
     """End variable of d units of work from s over the calendar's breaks: s in an available
-    interval i, the end in interval j >= i, end = s + d + (gaps between i and j). Only the
-    intervals between `lo` and `hi` enter the model: a plant's calendar over a year has
-    hundreds, and every one would cost each pausing operation its own literals."""
+    interval i, the end in interval j >= i, end = s + d + (gaps between i and j), all of it
+    only `when` the mode is chosen (an alternative that cannot fit is ruled out, the model
+    stays feasible). Only the intervals of the `window` (lo, hi) enter the model: a plant's
+    calendar over a year has hundreds, and every one would cost each pausing operation its
+    own literals."""
+    lo, hi = window
     if not cal.cum_end or cal.cum_end[-1] < d:
         return None
     first = bisect_right(cal.u_ends, lo)  # the first interval that can hold the start
@@ -98,12 +107,9 @@ def pause_end(
         (j, a_j, starts), (j, b_j, ends), (j, g_j, gaps),
     ):  # fmt: skip
         m.add_element(index, values, target)
-    m.add(s >= a_i)
-    m.add(s <= b_i - 1)
-    m.add(e >= a_j + 1)
-    m.add(e <= b_j)
-    m.add(j >= i)
-    m.add(e == s + d + g_j - g_i)
+    for constraint in (s >= a_i, s <= b_i - 1, e >= a_j + 1, e <= b_j, j >= i):
+        m.add(constraint).only_enforce_if(when)
+    m.add(e == s + d + g_j - g_i).only_enforce_if(when)
     if model.inc is not None and model.inc.end[o] > model.inc.start[o]:
         start_at = bisect_right(ends, model.inc.start[o])
         end_at = bisect_right(ends, model.inc.end[o] - 1)

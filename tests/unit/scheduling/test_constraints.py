@@ -147,6 +147,22 @@ def test_mode_choice_follows_the_calendars() -> None:
     assert s.assignments[0].mode == 1
 
 
+def test_a_mode_that_cannot_fit_in_the_window_is_only_ruled_out() -> None:
+    # Y.1 on M2 needs 50 units of work; M2's calendar holds 85 in all but only 25 before
+    # Y's deadline 40: that mode is ruled out, the model is not infeasible. On M1, pausing
+    # over its break [3, 5): X.1 0-6 then Y.1 6-12, or Y.1 0-8 then X.1 8-12
+    slow = op("Y.1", ("M1", 6), ("M2", 50), breaks=Breaks.pause)
+    p = problem(
+        [op("X.1", ("M1", 4), breaks=Breaks.pause), slow],
+        [
+            Resource("M1", available=((0, 3), (5, 100))),
+            Resource("M2", available=((0, 10), (15, 30), (50, 100))),
+        ],
+        jobs=(Job("X"), Job("Y", deadline=40)),
+    )
+    optimal(p, 12)
+
+
 def test_sequence_dependent_changeovers() -> None:
     # families a, b, a of 1 unit; any change of family takes 5: a a b = 1 + 1 + 5 + 1 = 8
     m = Resource("M", changeovers=(Changeover("a", "b", 5), Changeover("b", "a", 5)))
