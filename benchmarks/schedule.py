@@ -157,6 +157,7 @@ def run_one(
         "lb": bounds.get("lb"),
         "code": fingerprint(method),
         "date": report.today(),
+        "machine": report.cpu(),
     }
     started = time.perf_counter()
     try:
@@ -237,7 +238,7 @@ def quality(args: argparse.Namespace) -> None:
         if any(n > 1 for n in runs.values()):
             what += f" ({_counts(runs)}; the median run of each counts)"
         dates = sorted({row["date"] for row in rows if row.get("date")})
-        body = _header(args, what, dates) + "\n\n" + table
+        body = _header(args, what, dates, rows) + "\n\n" + table
         report.update_doc(args.doc, "Quality", body, PREAMBLE)
 
 
@@ -272,6 +273,7 @@ def scale_run(args: argparse.Namespace) -> None:
         "|" + " --- |" * 3 + " ---: |" * 6,
     ]
     recorded = _records(args.out) if args.report_only else []
+    measured: list[dict[str, Any]] = []
     args.out.parent.mkdir(parents=True, exist_ok=True)
     with args.out.open("a", encoding="utf-8") as out:
         for size in args.sizes.split(","):
@@ -284,11 +286,12 @@ def scale_run(args: argparse.Namespace) -> None:
                     out.writelines(json.dumps(run) + "\n" for run in runs)
                     out.flush()
                 if runs:
+                    measured += runs
                     print(json.dumps(runs[-1]), flush=True)
                     table.append(_scale_row(runs))
     print("\n" + "\n".join(table))
     if args.doc:
-        body = _header(args, f"sizes {args.sizes}") + "\n\n" + "\n".join(table)
+        body = _header(args, f"sizes {args.sizes}", rows=measured) + "\n\n" + "\n".join(table)
         report.update_doc(args.doc, "Scale", body, PREAMBLE)
 
 
@@ -304,8 +307,9 @@ def _scale_once(size: str, method: str, args: argparse.Namespace) -> dict[str, A
     command = [sys.executable, __file__, "scale-worker", json.dumps(job)]
     done = subprocess.run(command, capture_output=True, text=True, check=False)
     if done.returncode != 0:
-        return {**job, "verified": False, "error": done.stderr.strip().splitlines()[-1:]}
-    return dict(json.loads(done.stdout.strip().splitlines()[-1]))
+        failed = {"verified": False, "error": done.stderr.strip().splitlines()[-1:]}
+        return {**job, **failed, "machine": report.cpu()}
+    return {**json.loads(done.stdout.strip().splitlines()[-1]), "machine": report.cpu()}
 
 
 def _scale_row(runs: list[dict[str, Any]]) -> str:
@@ -329,12 +333,20 @@ def _scale_row(runs: list[dict[str, Any]]) -> str:
     return "| " + " | ".join(cells) + " |"
 
 
-def _header(args: argparse.Namespace, what: str, dates: list[str] | None = None) -> str:
+def _header(
+    args: argparse.Namespace,
+    what: str,
+    dates: list[str] | None = None,
+    rows: list[dict[str, Any]] | None = None,
+) -> str:
+    """What was run, when, on which machine (this one; and, when the rows came from several
+    sessions, the CPU each was measured on) and the command that reproduces it."""
     label = f"**{args.label}** — " if args.label else ""
     when = " to ".join(dict.fromkeys([dates[0], dates[-1]])) if dates else report.today()
     shown = [arg for before, arg in pairwise(["", *sys.argv[1:]]) if _shown(arg, before)]
     command = "`.venv/bin/python benchmarks/schedule.py " + shlex.join(shown) + "`"
-    return f"{label}{what}, {when}. Machine: {report.machine()}.\n\nCommand: {command}" + (
+    where = f" Runs by CPU: {report.machines(rows)}." if rows else ""
+    return f"{label}{what}, {when}. Machine: {report.machine()}.{where}\n\nCommand: {command}" + (
         f"\n\nFull run: `{args.full}`" if args.full else ""
     )
 
@@ -384,6 +396,7 @@ def first(args: argparse.Namespace) -> None:
             "workers": args.workers,
             "code": fingerprint("plantops"),
             "date": report.today(),
+            "machine": report.cpu(),
         }
         rows.append(row)
         print(json.dumps(row), flush=True)
@@ -397,7 +410,7 @@ def first(args: argparse.Namespace) -> None:
         out.writelines(json.dumps(row) + "\n" for row in rows)
     print("\n" + "\n".join(table))
     if args.doc:
-        body = _header(args, f"{len(rows)} instances") + "\n\n" + "\n".join(table)
+        body = _header(args, f"{len(rows)} instances", rows=rows) + "\n\n" + "\n".join(table)
         report.update_doc(args.doc, "First schedule", body, PREAMBLE)
 
 

@@ -103,13 +103,30 @@ def _cells(rows: list[dict[str, Any]]) -> list[str]:
     return [mean, str(optimal), str(at_best), f"{verified}/{len(rows)}"]
 
 
-def machine() -> str:
-    """CPU model and cores (lscpu), memory, Python and solver versions."""
+def _lscpu() -> dict[str, str]:
     try:
         lscpu = subprocess.run(["lscpu"], capture_output=True, text=True, check=True).stdout
-        fields = dict(re.findall(r"^([^:\n]+):\s*(.*)$", lscpu, flags=re.M))
     except (OSError, subprocess.CalledProcessError):
-        fields = {}
+        return {}
+    return dict(re.findall(r"^([^:\n]+):\s*(.*)$", lscpu, flags=re.M))
+
+
+def cpu() -> str:
+    """The CPU model, recorded with every run: results of two machines are not comparable."""
+    return _lscpu().get("Model name", platform.processor() or "unknown CPU")
+
+
+def machines(rows: list[dict[str, Any]]) -> str:
+    """Which CPUs the rows were measured on, with their number of runs."""
+    count: dict[str, int] = defaultdict(int)
+    for row in rows:
+        count[row.get("machine") or "not recorded"] += 1
+    return "; ".join(f"{name}: {n} runs" for name, n in sorted(count.items()))
+
+
+def machine() -> str:
+    """CPU model and cores (lscpu), memory, Python and solver versions."""
+    fields = _lscpu()
     cores = int(fields.get("Core(s) per socket", 0) or 0) * int(fields.get("Socket(s)", 1) or 1)
     memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
     return (

@@ -121,3 +121,17 @@ def test_the_fingerprint_of_the_engine_follows_its_sources(script: Any) -> None:
     assert script.fingerprint("plantops") == script.fingerprint("plantops")
     assert script.fingerprint("plantops") != script.fingerprint("cpsat")
     assert script.fingerprint("cpsat") != script.fingerprint("pyjobshop")
+
+
+@needs_data
+def test_each_run_names_its_cpu_and_the_table_says_which_cpus_it_mixes(
+    script: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out, doc = tmp_path / "results.jsonl", tmp_path / "benchmarks.md"
+    monkeypatch.setattr(script.report, "cpu", lambda: "Old CPU")
+    script.quality(_args(out, doc))
+    assert {json.loads(line)["machine"] for line in out.read_text().splitlines()} == {"Old CPU"}
+    monkeypatch.setattr(script.report, "cpu", lambda: "New CPU")
+    args = _args(out, doc, repeat=2)  # a second run of each, on another machine
+    script.quality(args)
+    assert "Runs by CPU: New CPU: 2 runs; Old CPU: 2 runs." in doc.read_text()
