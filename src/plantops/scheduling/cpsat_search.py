@@ -71,6 +71,10 @@ def search(
     p.max_time_in_seconds = max(0.01, time_limit)
     p.num_workers = max(1, workers)
     p.random_seed = seed
+    # the machines' stronger disjunctive reasoning (detectable precedences, not-last and
+    # edge finding on every no-overlap): on job shops it finds and proves what the default
+    # misses at 2 workers (ta01, 10 s: 1231 proven optimal, against 1241 without it)
+    p.use_strong_propagation_in_disjunctive = True
     if light:
         p.linearization_level = 0
         p.symmetry_level = 0

@@ -30,7 +30,7 @@ from plantops.scheduling.validate import validate
 
 FULL_OPS = 2500  # above this the full model is only a last resort (no schedule otherwise)
 FULL_SHARE = 0.1  # of the time, for the full model before the search turns to LNS
-SMALL_OPS = 150  # a plain shop up to this: CP-SAT's full model, alone, does best
+SMALL_OPS = 225  # a job shop up to this (15 x 15): CP-SAT's full model, alone, does best
 
 
 def solve(
@@ -115,9 +115,11 @@ class _Run:
         a thread of its own; with a single worker, the local search after a short CP-SAT.
         A small job shop without alternatives is CP-SAT's alone, every worker on the full
         model for the whole time: at that size its search finds and proves optima that the
-        tabu search, taking one of its cores, only slows down (medians of three runs of ft10,
-        orb01, abz5). Not with alternatives, where the tabu search's moves between machines
-        need their core (mk06, mk07), nor on a flow line, where CP-SAT is weak."""
+        tabu search, taking one of its cores, only slows down (ft10, orb01, abz5; with the
+        strong disjunctive propagation la40 and ta01 too; at 300 operations, abz7, it is
+        level, above far worse: ta21, ta31). Not with alternatives, where the tabu search's
+        moves between machines need their core (mk06, mk07), nor on a flow line, where
+        CP-SAT is weak."""
         local = local_search(self.idx, self.inc, self.stopper, self.until, self.seed)
         if local is None:
             return [self._improve_with(self.workers)]

@@ -120,6 +120,15 @@ def test_a_small_job_shop_is_proven_optimal_and_the_run_ends_early() -> None:
     assert time.monotonic() - started < 55
 
 
+def test_ft10_is_proven_optimal_within_seconds() -> None:
+    """ft10 (10x10, optimum 930): with the strong disjunctive propagation two workers prove
+    it in about 2 s; CP-SAT's default reasoning needed 11-22 s, past this limit."""
+    p = benchmark("jssp", "ft10")
+    s = solve(p, time_limit=8, workers=2)
+    verify(p, s)
+    assert (s.status, s.objective, s.lower_bound) == (Status.optimal, 930, 930)
+
+
 def bottleneck_shop() -> Problem:
     """Three orders through a press (5) then paint (1), all due at 6, and an assembly order
     waiting for a component order (8 on a lathe) before its own operation."""
