@@ -339,3 +339,30 @@ def test_a_run_whose_orders_cannot_be_scheduled_says_why(plant: sessionmaker[Ses
     assert run.summary is not None and run.summary["production_orders"] > 0
     schedule = run.summary["schedule"]
     assert schedule["status"] == "infeasible" and "WELD" in schedule["reason"]
+
+
+def test_an_extra_shift_already_past_or_under_way_adds_only_what_is_left(
+    plant: sessionmaker[Session],
+) -> None:
+    """A scenario made last week keeps its extra shifts: run today, a shift that is over adds
+    nothing and one under way adds the rest of it (the engine refused the run before)."""
+    shifts = [
+        {
+            "kind": "extra_shift",
+            "work_center": "WELD",
+            "starts_at": f"{day}T06:00:00Z",
+            "ends_at": f"{day}T14:00:00Z",
+        }
+        for day in ("2026-02-28", "2026-03-01")
+    ]
+    shifts[1]["ends_at"] = "2026-03-02T14:00:00Z"  # under way when the plan starts, on the 2nd
+    with unit_of_work(plant) as session:
+        body = ScenarioIn(site_id=_site(session), code="PAST", name="last week", changes=shifts)
+        scenario = create_scenario(session, SYSTEM, body).id
+        request = PlanRunIn(site_id=_site(session), scenario_id=scenario, today=MON)
+        run_id = request_run(session, SYSTEM, request).id
+    execute_run(plant, run_id)
+    with plant() as session:
+        run = session.get_one(m.PlanRun, run_id)
+    assert run.status is PlanRunStatus.succeeded, run.problems
+    assert run.summary is not None and run.summary["schedule"]["status"] in ("optimal", "feasible")

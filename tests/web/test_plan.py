@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import time
+from datetime import date, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -223,10 +224,11 @@ def test_running_the_plan_in_chromium(
         page.get_by_label("Name", exact=True).fill("Saturday shift")
         page.get_by_label("Change", exact=True).select_option("extra_shift")
         page.get_by_label("Work center", exact=True).fill("WELD")
-        page.get_by_label("From", exact=True).fill("2026-11-28T06:00")
-        page.get_by_label("To", exact=True).fill("2026-11-28T14:00")
+        saturday = date.today() + timedelta(days=(5 - date.today().weekday()) % 7 or 7)
+        page.get_by_label("From", exact=True).fill(f"{saturday}T06:00")
+        page.get_by_label("To", exact=True).fill(f"{saturday}T14:00")
         page.get_by_role("button", name="Create the scenario").click()
-        page.get_by_text("extra shift on WELD from 2026-11-28 06:00").wait_for()
+        page.get_by_text(f"extra shift on WELD from {saturday} 06:00").wait_for()
         page.get_by_role("button", name="Run SAT").click()
         page.get_by_role("columnheader", name="Better").wait_for(timeout=120_000)
         page.screenshot(path=str(ARTIFACTS / "plan.png"), full_page=True)

@@ -107,7 +107,10 @@ def _capacity(
     window = (shop.seconds(change.starts_at), shop.seconds(change.ends_at))
     available = list(resource.available or ())
     if change.kind == "extra_shift":
-        available = union([*available, window])
+        # the plan starts now (0): an extra shift already worked, or partly, adds only what
+        # is left of it (the scenario may have been made before the shift began)
+        if window[1] > 0:
+            available = union([*available, (max(0, window[0]), window[1])])
     else:  # down: everything but the window
         before, after = (-(1 << 40), window[0]), (window[1], 1 << 40)
         available = intersect(available, [before, after])
