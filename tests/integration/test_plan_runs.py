@@ -58,6 +58,20 @@ def _run(factory: sessionmaker[Session], caller: Caller = SYSTEM) -> m.PlanRun:
         return session.get_one(m.PlanRun, run_id)
 
 
+def _scenario_run(
+    factory: sessionmaker[Session], code: str, name: str, changes: list[dict[str, str]]
+) -> m.PlanRun:
+    """A scenario of these changes made and run on MON, as its run ended."""
+    with unit_of_work(factory) as session:
+        body = ScenarioIn(site_id=_site(session), code=code, name=name, changes=changes)
+        scenario = create_scenario(session, SYSTEM, body).id
+        request = PlanRunIn(site_id=_site(session), scenario_id=scenario, today=MON)
+        run_id = request_run(session, SYSTEM, request).id
+    execute_run(factory, run_id)
+    with factory() as session:
+        return session.get_one(m.PlanRun, run_id)
+
+
 def _codes(factory: sessionmaker[Session]) -> dict[str, tuple[OrderStatus, Decimal, date]]:
     with factory() as session:
         made = session.scalars(select(m.ProductionOrder)).all()
@@ -327,14 +341,7 @@ def test_a_run_whose_orders_cannot_be_scheduled_says_why(plant: sessionmaker[Ses
         "kind": "down", "work_center": "WELD",
         "starts_at": "2025-01-01T00:00:00Z", "ends_at": "2028-01-01T00:00:00Z",
     }  # fmt: skip
-    with unit_of_work(plant) as session:
-        body = ScenarioIn(site_id=_site(session), code="NO-WELD", name="no welder", changes=[down])
-        scenario = create_scenario(session, SYSTEM, body).id
-        request = PlanRunIn(site_id=_site(session), scenario_id=scenario, today=MON)
-        run_id = request_run(session, SYSTEM, request).id
-    execute_run(plant, run_id)
-    with plant() as session:
-        run = session.get_one(m.PlanRun, run_id)
+    run = _scenario_run(plant, "NO-WELD", "no welder", [down])
     assert run.status is PlanRunStatus.succeeded, run.problems
     assert run.summary is not None and run.summary["production_orders"] > 0
     schedule = run.summary["schedule"]
@@ -356,13 +363,6 @@ def test_an_extra_shift_already_past_or_under_way_adds_only_what_is_left(
         for day in ("2026-02-28", "2026-03-01")
     ]
     shifts[1]["ends_at"] = "2026-03-02T14:00:00Z"  # under way when the plan starts, on the 2nd
-    with unit_of_work(plant) as session:
-        body = ScenarioIn(site_id=_site(session), code="PAST", name="last week", changes=shifts)
-        scenario = create_scenario(session, SYSTEM, body).id
-        request = PlanRunIn(site_id=_site(session), scenario_id=scenario, today=MON)
-        run_id = request_run(session, SYSTEM, request).id
-    execute_run(plant, run_id)
-    with plant() as session:
-        run = session.get_one(m.PlanRun, run_id)
+    run = _scenario_run(plant, "PAST", "last week", shifts)
     assert run.status is PlanRunStatus.succeeded, run.problems
     assert run.summary is not None and run.summary["schedule"]["status"] in ("optimal", "feasible")
