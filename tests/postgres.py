@@ -90,7 +90,9 @@ def _workspace() -> Iterator[tuple[Path, Path]]:
         shutil.rmtree(scripts, ignore_errors=True)
 
 
-def _start(executable: str, workdir: Path, attempts: int = 3) -> tuple[Any, int]:
+def _start(
+    executable: str, workdir: Path, attempts: int = 3, options: str = FAST_OPTIONS
+) -> tuple[Any, int]:
     """A started server on a free port. Another process may bind the port between our probe
     and the server's start (concurrent test sessions): a failed start is tried again, on
     another port, and the last failure says what the server logged."""
@@ -110,7 +112,7 @@ def _start(executable: str, workdir: Path, attempts: int = 3) -> tuple[Any, int]
             startparams="-w",
             dbname="postgres",
             user=SYSTEM_USER,
-            postgres_options=FAST_OPTIONS,
+            postgres_options=options,
         )
         try:
             executor.start()  # returns once the port answers, maybe before the server is ready
@@ -128,8 +130,9 @@ def _start(executable: str, workdir: Path, attempts: int = 3) -> tuple[Any, int]
 
 
 @contextmanager
-def throwaway_server(pg_ctl: Path) -> Iterator[str]:
-    """Start a PostgreSQL server in a temporary directory; yield its URL; stop and remove it."""
+def throwaway_server(pg_ctl: Path, options: str = FAST_OPTIONS) -> Iterator[str]:
+    """Start a PostgreSQL server in a temporary directory; yield its URL; stop and remove it.
+    `options`: the server's settings (the benchmarks run it durable: "")."""
     with _workspace() as (workdir, scripts):
         executable = str(pg_ctl)
         if os.geteuid() == 0:
@@ -139,7 +142,7 @@ def throwaway_server(pg_ctl: Path) -> Iterator[str]:
                 unavailable(f"running as root and there is no {SYSTEM_USER!r} user for initdb")
             os.chown(workdir, account.pw_uid, account.pw_gid)
             executable = _as_system_user(pg_ctl, workdir, scripts)
-        executor, port = _start(executable, workdir)
+        executor, port = _start(executable, workdir, options=options)
         try:
             yield f"postgresql+psycopg://{SYSTEM_USER}@127.0.0.1:{port}/postgres"
         finally:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from sqlalchemy import Table
 
+from plantops.inventory.service import LOCATIONS
 from plantops.masterdata.service import (
     BOMS,
     CALENDARS,
@@ -30,6 +31,7 @@ RESOURCES: tuple[ResourceSpec, ...] = (
     BOMS,
     ROUTINGS,
     REASON_CODES,
+    LOCATIONS,
     EMPLOYEES,
     CUSTOMERS,
     SALES_ORDERS,

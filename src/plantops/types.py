@@ -91,13 +91,55 @@ class Weekday(StrEnum):
 
 
 class OrderStatus(StrEnum):
-    """A production or purchase order as planning sees it (execution takes it on from
-    released)."""
+    """A production or purchase order: planning moves it up to released (proposed, approved
+    and firm are "planned"), execution takes a production order on from there."""
 
     proposed = "proposed"  # made by the last plan run; the next one replaces it
     approved = "approved"  # a planner accepted it: kept, but the plan may still move it
     firm = "firm"  # frozen: the next plan run keeps it where it is
     released = "released"  # on the floor (a production order) or sent (a purchase)
+    # a production order on the floor (plantops.execution.lifecycle)
+    ready = "ready"  # released, its material there: it may start
+    waiting_for_material = "waiting_for_material"  # released, a component short
+    in_progress = "in_progress"
+    paused = "paused"  # every operation under way is paused
+    on_hold = "on_hold"  # a supervisor stopped it (quality, a customer's change)
+    completed = "completed"  # its last operation is complete
+    closed = "closed"  # booked and done: nothing more may be reported
+    cancelled = "cancelled"
+
+
+# A production order whose quantity is still to come: planning counts it as supply.
+ON_THE_FLOOR = (
+    OrderStatus.released,
+    OrderStatus.ready,
+    OrderStatus.waiting_for_material,
+    OrderStatus.in_progress,
+    OrderStatus.paused,
+    OrderStatus.on_hold,
+)
+
+
+class OperationStatus(StrEnum):
+    """One operation of a released production order, on the floor."""
+
+    released = "released"  # its order is released; the operation before it is not done
+    ready = "ready"  # it may start
+    waiting_for_material = "waiting_for_material"
+    in_progress = "in_progress"
+    paused = "paused"
+    completed = "completed"
+    cancelled = "cancelled"  # its order was cancelled (a hold stops the whole order)
+
+
+class WorkCenterState(StrEnum):
+    """What a work center is doing, as its terminal reports it."""
+
+    running = "running"
+    idle = "idle"
+    setup = "setup"
+    down = "down"  # unplanned: a reason is required
+    planned_stop = "planned_stop"  # maintenance, break, no order planned
 
 
 class PlanRunStatus(StrEnum):
@@ -106,3 +148,16 @@ class PlanRunStatus(StrEnum):
     succeeded = "succeeded"
     failed = "failed"  # the input was inconsistent (see its problems) or the run broke
     cancelled = "cancelled"
+
+
+class StockMoveKind(StrEnum):
+    """What a stock move records (plantops.inventory)."""
+
+    receipt = "receipt"  # bought material arrives
+    issue = "issue"  # taken to a production order
+    backflush = "backflush"  # consumed by what an order reported, from its BOM
+    production_receipt = "production_receipt"  # what an order made, into stock
+    scrap = "scrap"  # scrapped from stock
+    transfer = "transfer"  # from one location to another (two legs)
+    adjustment = "adjustment"  # corrected, with a reason
+    cycle_count = "cycle_count"  # counted: the difference to what was on hand

@@ -21,6 +21,7 @@ from plantops.access.roles import Action, Domain, Role, allowed
 from plantops.catalog import BY_NAME, RESOURCES
 from tests.accounts import add_user
 from tests.api.builder import Plant
+from tests.api.floor_matrix import OnTheFloor, approved_order, floor_cases, floor_site, is_floor
 from tests.api.http import if_match
 from tests.api.planning_matrix import Planned, is_planning, plan_site, planning_cases
 
@@ -55,6 +56,14 @@ class World:
     record: dict[tuple[str, str], dict[str, Any]]  # (resource, site letter) -> record
     plants: dict[str, Prefixed]
     planned: dict[str, Planned] = field(default_factory=dict)  # site letter -> plan run etc.
+    floor: dict[str, OnTheFloor] = field(default_factory=dict)  # site letter -> its floor
+    sessions: sessionmaker[Session] | None = None
+
+    def fresh_order(self, letter: str) -> int:
+        """An approved production order at that site, to release."""
+        assert self.sessions is not None
+        code = f"{CANARY[letter]}-MO-{next(NUMBERS)}"
+        return approved_order(self.sessions, self.site[letter]["id"], self.floor[letter].item, code)
 
     def fresh_scenario(self, letter: str) -> int:
         body = {"site_id": self.site[letter]["id"], "code": f"{CANARY[letter]}-{next(NUMBERS)}"}
@@ -145,6 +154,10 @@ def _domain(resource: str) -> Domain:
 def _cases(world: World, role: Role, method: str, path: str) -> list[Case]:
     """The requests of one endpoint for one role, over the three sites; a new endpoint that
     matches no rule fails the test."""
+    if is_floor(path):
+        floors = {x: (world.site[x]["id"], _sees(role, x), world.floor[x]) for x in SITES}
+        found_floor = floor_cases(role, method, path, floors, world.fresh_order)
+        return [Case(a, url, ok, json=body, params=q) for a, url, ok, body, q in found_floor]
     if is_planning(path):
         sites = {x: (world.site[x]["id"], _sees(role, x), world.planned[x]) for x in SITES}
         found = planning_cases(role, method, path, sites, world.fresh_scenario)
@@ -243,8 +256,12 @@ def _endpoints(document: dict[str, Any]) -> Iterator[tuple[str, str]]:
 def test_every_role_at_every_site_on_every_endpoint(api: httpx.Client, bound: Bound) -> None:
     document = httpx.get(f"{bound[1]}/api/openapi.json", timeout=30).json()
     world = _build(api)
+    world.sessions = bound[0]
     for n, letter in enumerate(SITES):
         world.planned[letter] = plan_site(bound[0], world.site[letter]["id"], CANARY[letter], n)
+        records = {r: world.record[r, letter] for r in ("routings", "employees", "locations")}
+        site = world.site[letter]["id"]
+        world.floor[letter] = floor_site(bound[0], api, site, CANARY[letter], records)
     problems: list[str] = []
     checked = 0
     for role in Role:

@@ -73,7 +73,16 @@ def test_orders_move_through_their_statuses_and_refusals_name_the_moves(
     order = api.get("/production_orders").json()["items"][0]
     url = f"/production_orders/{order['id']}/status"
     released = api.post(url, json={"status": "released", "reason": "material is here"})
-    assert released.status_code == 200 and released.json()["status"] == "released"
+    # on the floor: ready to start, its operations where the plan put them
+    assert released.status_code == 200 and released.json()["status"] == "ready"
+    (step,) = api.get(f"/production_orders/{order['id']}/operations").json()
+    assert step["status"] == "ready" and step["scheduled_start"] == order["scheduled_start"]
+    start = {"idempotency_key": "plan-test-start", "kind": "operation_start",
+             "order_operation_id": step["id"], "occurred_at": order["scheduled_start"]}  # fmt: skip
+    assert api.post("/events", json=start).status_code == 201  # buffered: it occurred in March
+    kept = api.get("/floor/schedule_adherence", params={"site_id": bikes}).json()
+    assert (kept["scheduled"], kept["started"], kept["started_on_time"]) == (1, 1, 1)
+    assert kept["median_start_delay_seconds"] == 0 and kept["furthest"][0]["id"] == step["id"]
     back = api.post(url, json={"status": "approved"})
     assert back.status_code == 409
     assert "cannot become approved (allowed: none)" in back.json()["detail"]

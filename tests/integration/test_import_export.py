@@ -84,6 +84,7 @@ _PLANT: dict[str, Any] = {
     ],
     "reason_codes": [{"site": "B1", "code": "BRK", "name": "Breakdown", "kind": "downtime",
                       "loss_category": "breakdown"}],
+    "locations": [{"site": "B1", "code": "STORE", "name": "Main store"}],
     "employees": [
         {"site": "B1", "code": "E001", "name": "Ada", "shift_calendar": "2S", "hourly_cost": 31.5,
          "skills": [{"skill": "WELD", "level": 3, "certified_until": "2026-06-30"}]},
@@ -362,7 +363,7 @@ def test_cli_imports_exports_and_lists_problems(configured: Engine, tmp_path: Pa
     output = " ".join(result.output.split())  # as if not wrapped at the terminal's width
     assert result.exit_code == 1
     assert "items:1: code: item 'FG1' already exists at site 'B1'" in output
-    assert "(19 problem(s))" in output  # one per record
+    assert "(20 problem(s))" in output  # one per record
     result = runner.invoke(app, ["import", str(tmp_path / "missing.yaml")])
     assert result.exit_code == 1 and "does not exist" in " ".join(result.output.split())
 

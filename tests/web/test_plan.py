@@ -104,14 +104,15 @@ def test_a_planner_approves_firms_and_releases_orders_from_the_page(
             "/plan/orders",
             data={"site": "B1", "csrf": csrf, "status": "released", "order": ticked[:1]},
         )
-        # all or none: the released order cannot go back, so the approved one stays approved
+        # all or none: the released order (on the floor, ready) cannot go back, so the approved
+        # one stays approved
         refused = client.post(
             "/plan/orders", data={"site": "B1", "csrf": csrf, "status": "proposed", "order": ticked}
         )
         assert refused.status_code == 409
         assert "cannot become proposed" in refused.text and 'role="alert"' in refused.text
         after = sorted(_statuses(client.get("/plan?site=B1").text).values())
-        assert after.count("released") == 1 and after.count("approved") == 1
+        assert after.count("ready") == 1 and after.count("approved") == 1
         for odd in ("production:\u00b2", "production:" + "9" * 5000, "sales:1", "production:0"):
             wrong = client.post(
                 "/plan/orders", data={"site": "B1", "csrf": csrf, "status": "firm", "order": odd}

@@ -13,6 +13,7 @@ from pydantic import BaseModel, Field
 from plantops.api.auth import caller, sessions
 from plantops.api.problems import problem_responses
 from plantops.api.records import strict_body
+from plantops.execution import release
 from plantops.org.models import Site
 from plantops.planning import models as m
 from plantops.planning import orders, policy, queries, rough_cut, runs
@@ -27,7 +28,7 @@ from plantops.planning.schemas import (
     PurchaseOrderOut,
     StatusIn,
 )
-from plantops.storage.engine import unit_of_work
+from plantops.storage.engine import serialized_write, unit_of_work
 from plantops.types import OrderStatus
 
 router = APIRouter(tags=["planning"])
@@ -167,10 +168,15 @@ def _order_routes(kind: orders.OrderKind, model: Any, out: type[BaseModel]) -> N
         body: StatusIn,
         data: Annotated[StatusIn, Depends(strict_body(StatusIn))],
     ) -> Any:
-        with unit_of_work(sessions(request)) as session:
-            order = orders.set_status(
-                session, caller(request), kind, ident, data.status, data.reason
-            )
+        with serialized_write(sessions(request)) as session:
+            if kind == "production_order":  # released: onto the floor (plantops.execution)
+                order: Any = release.set_production_order_status(
+                    session, caller(request), ident, data.status, data.reason
+                )
+            else:
+                order = orders.set_status(
+                    session, caller(request), kind, ident, data.status, data.reason
+                )
             return out.model_validate(order)
 
     @router.get(

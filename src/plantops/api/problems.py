@@ -9,6 +9,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import OperationalError
 from starlette.exceptions import HTTPException
 
 from plantops.errors import DomainError, FieldError, StaleVersion, ValidationFailed
@@ -98,6 +99,18 @@ def field_errors(errors: list[FieldError]) -> list[dict[str, Any]]:
     return out
 
 
+def problem_body(error: DomainError, within: tuple[str | int, ...] = ()) -> dict[str, Any]:
+    """The problem+json body of a domain error inside a larger answer (one event of a
+    batch): its field pointers start at `within`."""
+    body: dict[str, Any] = {
+        "type": "about:blank", "title": error.title, "status": error.status, "detail": error.detail
+    }  # fmt: skip
+    if isinstance(error, ValidationFailed):
+        located = [FieldError((*within, *e.location), e.message) for e in error.errors]
+        body["errors"] = field_errors(located)
+    return body
+
+
 def _domain(_request: Request, error: Exception) -> JSONResponse:
     assert isinstance(error, DomainError)
     extra: dict[str, Any] = {}
@@ -142,6 +155,11 @@ def _http(_request: Request, error: Exception) -> JSONResponse:
 
 
 def _unexpected(_request: Request, error: Exception) -> JSONResponse:
+    if isinstance(error, OperationalError) and "database is locked" in str(error):
+        # SQLite waited its busy timeout for another writer: the request may simply be retried
+        response = problem(503, "Busy", "the database is busy with other writes: try again")
+        response.headers["Retry-After"] = "1"
+        return response
     log.exception("unexpected error", exc_info=error)
     return problem(500, "Internal error", "the server failed; the error has been logged")
 

@@ -1,4 +1,4 @@
-"""`plantops db upgrade | demo | import | export | serve | user | audit`."""
+"""`plantops db upgrade | demo | import | export | serve | user | audit | ledger`."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from plantops.cli import transfer
 from plantops.cli.bench import bench
 from plantops.cli.demo import demo
 from plantops.cli.errors import user_errors
+from plantops.cli.ledger import ledger_app
 from plantops.cli.plan import plan_app
 from plantops.cli.users import audit_app, user
 from plantops.config import settings
@@ -24,6 +25,7 @@ app.add_typer(bench, name="bench")
 app.add_typer(user, name="user")
 app.add_typer(plan_app, name="plan")
 app.add_typer(audit_app, name="audit")
+app.add_typer(ledger_app, name="ledger")
 app.command("demo")(demo)
 app.command("import")(transfer.import_command)
 app.command("export")(transfer.export_command)

@@ -26,6 +26,7 @@ SECTIONS = (
     "boms",
     "routings",
     "reason_codes",
+    "locations",  # none yet: the demo's sites keep no stock in PlantOps (docs/inventory.md)
     "employees",
     "customers",
     "sales_orders",

@@ -17,12 +17,12 @@ from plantops.types import OrderStatus
 P, A, F, R = OrderStatus.proposed, OrderStatus.approved, OrderStatus.firm, OrderStatus.released
 
 # from -> the statuses a planner may move an order to. A released order belongs to the floor
-# (execution takes it on from there), so planning has no way back from it.
+# (plantops.execution.lifecycle takes it on from there), so planning has no way back from it.
 TRANSITIONS: dict[OrderStatus, frozenset[OrderStatus]] = {
+    **{status: frozenset() for status in OrderStatus},
     P: frozenset({A, F, R}),
     A: frozenset({P, F, R}),
     F: frozenset({A, R}),
-    R: frozenset(),
 }
 
 OrderKind = Literal["production_order", "purchase_order"]

@@ -19,7 +19,7 @@ from plantops.masterdata.availability import shift_calendar
 from plantops.planning import crews
 from plantops.planning import models as m
 from plantops.scheduling.problem import Changeover, Pool, Resource
-from plantops.types import OrderStatus
+from plantops.types import ON_THE_FLOOR, OrderStatus
 from plantops.workforce.models import Employee, EmployeeSkill, Skill
 
 LATE_SLACK = timedelta(days=365)  # time past the horizon, for orders that end late
@@ -233,7 +233,7 @@ def _on_shift(
 def _pinned(
     session: Session, shop: Shop, site_id: int, centers: dict[int, str]
 ) -> dict[tuple[str, int], tuple[int, str]]:
-    """Where firm and released orders' operations were scheduled: they stay there."""
+    """Where firm orders and those on the floor were scheduled: they stay there."""
     rows = session.execute(
         select(m.ProductionOrder.code, m.ScheduledOperation)
         .join(
@@ -241,7 +241,7 @@ def _pinned(
         )
         .where(
             m.ProductionOrder.site_id == site_id,
-            m.ProductionOrder.status.in_((OrderStatus.firm, OrderStatus.released)),
+            m.ProductionOrder.status.in_((OrderStatus.firm, *ON_THE_FLOOR)),
         )
     ).all()
     return {

@@ -21,10 +21,11 @@ from plantops.planning import models as m
 from plantops.planning.mrp import Bom, Demand, Item, LotRule, LotSizing, MrpProblem, Supply
 from plantops.planning.mrp.workdays import WorkingDays, from_calendar
 from plantops.planning.schedule_input import Order
-from plantops.types import MakeOrBuy, OrderStatus
+from plantops.types import ON_THE_FLOOR, MakeOrBuy, OrderStatus
 
 OTHER_SITE = "names an item of another site"
-OPEN = (OrderStatus.approved, OrderStatus.firm, OrderStatus.released)  # kept by a run
+# kept by a run: what planners accepted, and what is on the floor and still to come
+OPEN = (OrderStatus.approved, OrderStatus.firm, *ON_THE_FLOOR)
 
 
 @dataclass(frozen=True)
@@ -197,8 +198,8 @@ def _open_orders(
     codes: dict[int, str],
     boms: tuple[Bom, ...],
 ) -> tuple[list[Supply], list[Demand], list[Order]]:
-    """Approved, firm and released orders: open supply; a production order's components are
-    needed on its release date."""
+    """Approved, firm and released orders not yet completed: open supply; a production
+    order's components are needed on its release date."""
     supplies: list[Supply] = []
     needs: list[Demand] = []
     made = session.scalars(

@@ -29,6 +29,16 @@ Money = Annotated[Decimal, Field(ge=0, max_digits=14, decimal_places=4), _as_num
 Fraction = Annotated[Decimal, Field(ge=0, lt=1, max_digits=8, decimal_places=6), _as_number]
 Seconds = Annotated[int, Field(ge=0, le=10_000_000)]
 Id = Annotated[int, Field(ge=1, le=2**62)]
+IdempotencyKey = Annotated[
+    str,
+    Field(
+        min_length=8,
+        max_length=100,
+        pattern=r"^[A-Za-z0-9][A-Za-z0-9._:\-]*$",
+        description="The terminal's own id for this event (a UUID, say), the same on every "
+        "re-sending: the second sending is answered as the first, not recorded again",
+    ),
+]
 
 # Site-local wall-clock values carry no UTC offset: documented as patterned strings, because
 # OpenAPI's "time" and "date-time" formats (RFC 3339) include an offset.

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
 from plantops.config import settings
@@ -45,6 +46,52 @@ def unit_of_work(factory: sessionmaker[Session]) -> Iterator[Session]:
             yield session
     finally:
         session.close()
+
+
+@contextmanager
+def serialized_write(factory: sessionmaker[Session]) -> Iterator[Session]:
+    """A unit of work that decides on what it reads (is this operation still in progress?):
+    on SQLite it takes the write lock at its start (BEGIN IMMEDIATE), so no other writer
+    commits between its reads and its writes; on PostgreSQL it locks the rows it decides
+    on (SELECT ... FOR UPDATE, in the services). Commit on success, roll back on error."""
+    session = factory()
+    try:
+        if session.get_bind().dialect.name == "sqlite":
+            session.connection().exec_driver_sql("BEGIN IMMEDIATE")
+        else:
+            session.connection()
+        yield session
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        session.close()
+
+
+# PostgreSQL's "try again" answers: a serialization failure, a deadlock broken by the server.
+RETRYABLE_SQLSTATES = frozenset({"40001", "40P01"})
+T = TypeVar("T")
+
+
+def transient(error: DBAPIError) -> bool:
+    """Whether the database refused the transaction only for its timing: worth another try."""
+    return getattr(error.orig, "sqlstate", None) in RETRYABLE_SQLSTATES
+
+
+def with_retries(
+    factory: sessionmaker[Session], work: Callable[[Session], T], attempts: int = 3
+) -> T:
+    """`work` in a serialized write, tried again (a bounded number of times) when the
+    database broke a deadlock or a serialization conflict by aborting it."""
+    for attempt in range(1, attempts + 1):
+        try:
+            with serialized_write(factory) as session:
+                return work(session)
+        except DBAPIError as error:
+            if attempt == attempts or not transient(error):
+                raise
+    raise AssertionError("unreachable")
 
 
 @contextmanager

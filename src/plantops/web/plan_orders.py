@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from plantops.access.caller import Caller
 from plantops.errors import ValidationFailed
+from plantops.execution.release import set_production_order_status
 from plantops.planning import models as m
 from plantops.planning.orders import OrderKind, set_status
 from plantops.types import OrderStatus
@@ -94,5 +95,8 @@ def move_orders(session: Session, caller: Caller, ticked: list[str], wanted: Ord
         number = ident.isascii() and ident.isdecimal() and len(ident) <= 19
         if kind not in KINDS or not number or not 0 < int(ident) < 2**62:
             raise ValidationFailed.field("order", f"not an order: {value[:40]}")
-        set_status(session, caller, KINDS[kind], int(ident), wanted, "from the plan page")
+        if KINDS[kind] == "production_order":  # released: onto the floor
+            set_production_order_status(session, caller, int(ident), wanted, "from the plan page")
+        else:
+            set_status(session, caller, KINDS[kind], int(ident), wanted, "from the plan page")
     return len(ticked)

@@ -1,0 +1,151 @@
+"""Shop-floor event ingest over real HTTP, on SQLite and PostgreSQL.
+
+    .venv/bin/python benchmarks/ingest.py [--backends sqlite,postgresql] [--runs 3]
+
+Per backend and run: a fresh database (SQLite file with WAL and synchronous=FULL; a
+PostgreSQL server from Debian's binaries with its default, durable settings, or the one at
+PLANTOPS_BENCH_POSTGRES_URL), the floor plant of the tests (tests/floor.py) with 200 released
+orders whose first operation is started, and `plantops serve` in its own process (one
+uvicorn worker). Then, from this process:
+
+- batch: 20 batches of 1,000 operation reports each (POST /api/v1/events/batch), one after
+  the other; events per second of each batch;
+- single: operation reports one per request (POST /api/v1/events) sent at 100 per second for
+  20 s (open loop: each at its scheduled moment, from 16 client threads); the latency of each.
+
+Reported: medians over the runs of the median batch rate, and of the single events' p50, p95
+and p99 latency; every run in benchmarks/results/ingest.jsonl. Targets (issue 6): 2,000
+events/s or more through the batch endpoint, a p95 under 25 ms for single events at 100/s."""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import platform
+import statistics
+import sys
+import time
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))  # tests/floor.py: the plant the execution tests use
+
+RESULTS = ROOT / "benchmarks" / "results" / "ingest.jsonl"
+ORDERS = 200
+BATCHES, BATCH = 20, 1000
+RATE, SECONDS, THREADS = 100, 20, 16
+
+
+def report(operation: int) -> dict[str, Any]:
+    return {"idempotency_key": uuid.uuid4().hex, "kind": "operation_report",
+            "order_operation_id": operation, "good": 1,
+            "occurred_at": datetime.now(UTC).isoformat()}  # fmt: skip
+
+
+def batches(client: Any, operations: list[int]) -> list[float]:
+    rates = []
+    for n in range(BATCHES):
+        events = [report(operations[(n * BATCH + i) % len(operations)]) for i in range(BATCH)]
+        started = time.perf_counter()
+        answer = client.post("/api/v1/events/batch", json={"events": events})
+        elapsed = time.perf_counter() - started
+        body = answer.json()
+        assert answer.status_code == 200 and body["recorded"] == BATCH, answer.text[:300]
+        rates.append(BATCH / elapsed)
+    return rates
+
+
+def singles(base: str, headers: dict[str, str], operations: list[int]) -> list[float]:
+    import httpx
+
+    clients = [httpx.Client(base_url=base, headers=headers, timeout=30) for _ in range(THREADS)]
+    total = RATE * SECONDS
+    origin = time.perf_counter() + 0.5
+
+    def send(i: int) -> float:
+        moment = origin + i / RATE
+        time.sleep(max(0.0, moment - time.perf_counter()))
+        sent = time.perf_counter()
+        answer = clients[i % THREADS].post("/api/v1/events", json=report(operations[i % ORDERS]))
+        assert answer.status_code == 201, answer.text[:300]
+        return (time.perf_counter() - sent) * 1000
+
+    with ThreadPoolExecutor(THREADS) as pool:
+        latencies = list(pool.map(send, range(total)))
+    for client in clients:
+        client.close()
+    return latencies
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
+
+
+def run(backend: str) -> dict[str, Any]:
+    import httpx
+    from tests.floor_scenarios import Served, fresh_database, prepared
+
+    with fresh_database(backend) as url:
+        token, operations = prepared(url, ORDERS)
+        headers = {"Authorization": f"Bearer {token}"}
+        served = Served(url)
+        served.start()
+        try:
+            with httpx.Client(base_url=served.base, headers=headers, timeout=120) as client:
+                rates = batches(client, operations)
+            latencies = singles(served.base, headers, operations)
+        finally:
+            served.stop()
+    return {
+        "backend": backend, "date": date.today().isoformat(), "machine": _machine(),
+        "batch_events_per_s": round(statistics.median(rates)),
+        "batch_min": round(min(rates)), "batch_max": round(max(rates)),
+        "single_p50_ms": round(percentile(latencies, 0.50), 1),
+        "single_p95_ms": round(percentile(latencies, 0.95), 1),
+        "single_p99_ms": round(percentile(latencies, 0.99), 1),
+        "single_sent": len(latencies),
+    }  # fmt: skip
+
+
+def _machine() -> str:
+    with contextlib.suppress(OSError):
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    return platform.processor() or platform.machine()
+
+
+def main() -> None:
+    global BATCHES, SECONDS
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--backends", default="sqlite,postgresql")
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--batches", type=int, default=BATCHES, help="batches per run")
+    parser.add_argument("--seconds", type=int, default=SECONDS, help="of single events")
+    parser.add_argument("--no-record", action="store_true", help="a trial: keep no result")
+    args = parser.parse_args()
+    BATCHES, SECONDS = args.batches, args.seconds
+    for backend in args.backends.split(","):
+        found = []
+        for n in range(args.runs):
+            result = run(backend) | {"run": n + 1}
+            found.append(result)
+            if not args.no_record:
+                with RESULTS.open("a") as out:
+                    out.write(json.dumps(result) + "\n")
+            print(json.dumps(result), flush=True)
+        medians = {
+            key: statistics.median(r[key] for r in found)
+            for key in ("batch_events_per_s", "single_p50_ms", "single_p95_ms", "single_p99_ms")
+        }
+        print(f"{backend}: medians of {len(found)} runs: {json.dumps(medians)}", flush=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""Shop-floor execution: released orders, their operations, the event ledger, dispatch."""

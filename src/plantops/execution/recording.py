@@ -1,0 +1,140 @@
+"""Recording shop-floor events exactly once: a re-sent event (same idempotency key, same
+body) is answered as it was the first time; the same key with another body is refused;
+a new event is checked whole and recorded with what it did, or refused with nothing kept."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from plantops.access.caller import Caller
+from plantops.access.roles import Action, Domain
+from plantops.errors import DomainError, ValidationFailed
+from plantops.execution import floor, stations
+from plantops.execution.checks import field_problems
+from plantops.execution.lifecycle import CLOCK_EVENTS, OPERATION_EVENTS, ORDER_EVENTS, EventKind
+from plantops.execution.models import ShopEvent
+from plantops.execution.outcome import Outcome
+from plantops.execution.schemas import EventIn
+from plantops.storage import txcache
+
+KEY = ("idempotency_key",)
+
+
+@dataclass(frozen=True)
+class Recorded:
+    answer: dict[str, Any]  # EventOut's fields
+    replayed: bool
+
+
+def digest(event: EventIn) -> str:
+    canonical = json.dumps(event.fingerprint_body(), sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def record(session: Session, caller: Caller, event: EventIn, now: datetime) -> Recorded:
+    """Record one event in the caller's transaction (inside a savepoint, so a refusal keeps
+    nothing of it), or answer a re-sending of one already recorded."""
+    caller.require(Domain.execution, Action.create, "shop-floor events")
+    if event.kind in ORDER_EVENTS:
+        caller.require(Domain.execution, Action.update, "production orders on the floor")
+    body = digest(event)
+    known = txcache.of(session, "event_keys")
+    key = event.idempotency_key
+    earlier = known[key] if key in known else _recorded(session, key)
+    if earlier is not None:
+        return _replay(caller, earlier, body)
+    problems = field_problems(event)
+    if problems:
+        raise ValidationFailed(f"{problems[0].pointer()[1:]}: {problems[0].message}", problems)
+    try:
+        with session.begin_nested():
+            row = _append(session, caller, event, body, now)
+    except IntegrityError:
+        # another connection recorded the same key between our look and our insert
+        earlier = _recorded(session, event.idempotency_key)
+        if earlier is None:
+            raise
+        return _replay(caller, earlier, body)
+    known[key] = row
+    return Recorded(answer_of(row), replayed=False)
+
+
+def record_all(
+    session: Session, caller: Caller, events: list[EventIn], now: datetime
+) -> list[Recorded | DomainError]:
+    """Each event of a batch as if sent alone, in order: what it was answered, or what
+    refused it (nothing of a refused event is kept; the others are)."""
+    caller.require(Domain.execution, Action.create, "shop-floor events")
+    keys = [e.idempotency_key for e in events]
+    known = txcache.of(session, "event_keys")
+    known.update(dict.fromkeys(keys))  # looked up at once: absent unless found below
+    found = session.scalars(select(ShopEvent).where(ShopEvent.idempotency_key.in_(keys)))
+    known.update({row.idempotency_key: row for row in found})
+    results: list[Recorded | DomainError] = []
+    for event in events:
+        try:
+            results.append(record(session, caller, event, now))
+        except DomainError as refused:
+            results.append(refused)
+    return results
+
+
+def answer_of(row: ShopEvent) -> dict[str, Any]:
+    return {"id": row.id, "idempotency_key": row.idempotency_key, **row.answer}
+
+
+def _recorded(session: Session, key: str) -> ShopEvent | None:
+    return session.scalar(select(ShopEvent).where(ShopEvent.idempotency_key == key))
+
+
+def _replay(caller: Caller, earlier: ShopEvent, body: str) -> Recorded:
+    if earlier.body_sha256 != body or not caller.scope.allows(earlier.site_id):
+        raise ValidationFailed.one(
+            KEY, "idempotency_key: already used for a different event; a new event needs a new key"
+        )
+    return Recorded(answer_of(earlier), replayed=True)
+
+
+def _append(
+    session: Session, caller: Caller, event: EventIn, body: str, now: datetime
+) -> ShopEvent:
+    with session.no_autoflush:  # one flush per event, when its row is added
+        outcome = _apply(session, caller, event, now)
+    row = ShopEvent(
+        idempotency_key=event.idempotency_key,
+        body_sha256=body,
+        kind=event.kind,
+        occurred_at=event.occurred_at,
+        recorded_at=now,
+        recorded_by=caller.username,
+        recorded_by_id=caller.user_id,
+        employee_id=event.employee_id,
+        state=event.state,
+        reason_code_id=event.reason_code_id,
+        scrap_reason_code_id=event.scrap_reason_code_id,
+        note=event.note or "",
+        **outcome.columns(),
+    )
+    row.answer = outcome.answer(row)
+    session.add(row)
+    session.flush()
+    return row
+
+
+def _apply(session: Session, caller: Caller, event: EventIn, now: datetime) -> Outcome:
+    if event.kind in OPERATION_EVENTS:
+        return floor.operation_event(session, caller, event, now)
+    if event.kind in ORDER_EVENTS:
+        return floor.order_event(session, caller, event, now)
+    if event.kind in CLOCK_EVENTS:
+        return stations.clock_event(session, caller, event, now)
+    assert event.kind is EventKind.work_center_state
+    return stations.state_event(session, caller, event, now)

@@ -1,0 +1,1 @@
+"""Stock: locations, lots, the stock-move ledger, balances, what orders need."""
