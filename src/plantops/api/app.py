@@ -37,6 +37,7 @@ def create_app(engine: Engine | None = None) -> FastAPI:
     app.state.sessions = make_session_factory(engine)
     app.state.jobs = WorkerProcesses()
     problems.install(app)
+    execution.document(app)
 
     @app.middleware("http")
     async def limit_body(

@@ -79,9 +79,10 @@ def operation_event(session: Session, caller: Caller, event: EventIn, now: datet
     ops = operations_of(session, order.id)
     op = next(o for o in ops if o.id == event.order_operation_id)
     references.check_people_and_reasons(session, caller, op.site_id, event)
-    if event.work_center_id is not None and event.work_center_id != op.work_center_id:
+    moved = event.work_center_id is not None and event.work_center_id != op.work_center_id
+    if moved:
+        assert event.work_center_id is not None
         references.check_alternative(session, op.operation_id, event.work_center_id)
-        op.work_center_id = event.work_center_id
     when = timing(event.occurred_at, now, op.last_occurred_at)
     late, buffered, flags = when.late, when.buffered, when.flags
     report = _report(event, op)
@@ -96,10 +97,21 @@ def operation_event(session: Session, caller: Caller, event: EventIn, now: datet
         tally = _buffered_tally(session, op, event, report, flags)
     else:
         tally = _tally(op, report, what)
-    _store(op, tally, event)
-    _mark_ready(ops)
+    statuses = _statuses_after(ops, op, tally.status)
+    order_after = order.status
     if order.status not in STOPPED:
-        _follow(order, ops, buffered, flags)
+        order_after = _order_after(order, statuses, buffered, flags)
+    # Decided: from here on only a stock shortage refuses the event (execution.recording
+    # runs those events in a savepoint).
+    if moved:
+        assert event.work_center_id is not None
+        op.work_center_id = event.work_center_id
+    _store(op, tally, event)
+    for each, status in zip(ops, statuses, strict=True):
+        if each.status is not status:
+            each.status = status
+    if order.status is not order_after:
+        order.status = order_after
     _book_stock(session, caller, order, ops, op, report, event, now, flags, buffered)
     return Outcome(
         site_id=op.site_id,
@@ -203,6 +215,7 @@ def _tally(op: OrderOperation, report: Report, what: str) -> Tally:
 def _buffered_tally(
     session: Session, op: OrderOperation, event: EventIn, report: Report, flags: list[str]
 ) -> Tally:
+    session.flush()  # the batch's earlier events of this operation count too
     rows = session.execute(
         select(ShopEvent.kind, ShopEvent.started, ShopEvent.good, ShopEvent.scrap,
                ShopEvent.rework, ShopEvent.occurred_at)
@@ -235,24 +248,33 @@ def _store(op: OrderOperation, tally: Tally, event: EventIn) -> None:
     op.last_occurred_at = at if op.last_occurred_at is None else max(op.last_occurred_at, at)
 
 
-def _mark_ready(ops: list[OrderOperation]) -> None:
-    """An operation not started is ready once the one before it is complete."""
+def _statuses_after(
+    ops: list[OrderOperation], op: OrderOperation, status: OperationStatus
+) -> list[OperationStatus]:
+    """The order's operation statuses once `op` is at `status`: an operation not started is
+    ready once the one before it is complete."""
+    after: list[OperationStatus] = []
     previous: OperationStatus | None = None
-    for op in ops:
-        if op.status in (Op.released, Op.ready):
-            op.status = ready_after(previous)
-        previous = op.status
+    for each in ops:
+        now = status if each is op else each.status
+        if now in (Op.released, Op.ready):
+            now = ready_after(previous)
+        after.append(now)
+        previous = now
+    return after
 
 
-def _follow(
-    order: ProductionOrder, ops: list[OrderOperation], buffered: bool, flags: list[str]
-) -> None:
-    """The order's status after its operations moved."""
+def _order_after(
+    order: ProductionOrder, statuses: list[OperationStatus], buffered: bool, flags: list[str]
+) -> OrderStatus:
+    """The order's status once its operations are at `statuses`; refused (live) or flagged
+    (buffered) if its table does not allow it."""
     fallback = order.status if order.status in (O.ready, O.waiting_for_material) else O.ready
-    wanted = order_status([o.status for o in ops], fallback)
+    wanted = order_status(statuses, fallback)
     try:
-        order.status = order_transition(order.status, wanted, f"order {order.code}")
+        return order_transition(order.status, wanted, f"order {order.code}")
     except InvalidTransition as refused:
         if not buffered:
             raise
         flags.append(f"order not moved: {refused.detail}")
+        return order.status

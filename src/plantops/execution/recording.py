@@ -20,9 +20,10 @@ from plantops.errors import DomainError, ValidationFailed
 from plantops.execution import floor, stations
 from plantops.execution.checks import field_problems
 from plantops.execution.lifecycle import CLOCK_EVENTS, OPERATION_EVENTS, ORDER_EVENTS, EventKind
-from plantops.execution.models import ShopEvent
+from plantops.execution.models import OrderOperation, ShopEvent
 from plantops.execution.outcome import Outcome
 from plantops.execution.schemas import EventIn
+from plantops.inventory.balances import policy_of
 from plantops.storage import txcache
 
 KEY = ("idempotency_key",)
@@ -30,8 +31,13 @@ KEY = ("idempotency_key",)
 
 @dataclass(frozen=True)
 class Recorded:
-    answer: dict[str, Any]  # EventOut's fields
+    row: ShopEvent
     replayed: bool
+
+    @property
+    def answer(self) -> dict[str, Any]:
+        """EventOut's fields (once the row is flushed: its id is the database's)."""
+        return answer_of(self.row)
 
 
 def digest(event: EventIn) -> str:
@@ -39,9 +45,13 @@ def digest(event: EventIn) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
-def record(session: Session, caller: Caller, event: EventIn, now: datetime) -> Recorded:
-    """Record one event in the caller's transaction (inside a savepoint, so a refusal keeps
-    nothing of it), or answer a re-sending of one already recorded."""
+def record(
+    session: Session, caller: Caller, event: EventIn, now: datetime, *, fast: bool = False
+) -> Recorded:
+    """Record one event in the caller's transaction, or answer a re-sending of one already
+    recorded. A refusal keeps nothing of it: the event runs in a savepoint, flushed at once so
+    a key another connection just recorded is found here; `fast` (a batch) spares both where
+    nothing can refuse the event once it began to change rows (see `guarded`)."""
     caller.require(Domain.execution, Action.create, "shop-floor events")
     if event.kind in ORDER_EVENTS:
         caller.require(Domain.execution, Action.update, "production orders on the floor")
@@ -55,23 +65,45 @@ def record(session: Session, caller: Caller, event: EventIn, now: datetime) -> R
     if problems:
         raise ValidationFailed(f"{problems[0].pointer()[1:]}: {problems[0].message}", problems)
     try:
-        with session.begin_nested():
+        if not fast or guarded(session, event):
+            with session.begin_nested():
+                row = _append(session, caller, event, body, now)
+                session.flush()
+        else:
             row = _append(session, caller, event, body, now)
-    except IntegrityError:
-        # another connection recorded the same key between our look and our insert
-        earlier = _recorded(session, event.idempotency_key)
+    except (IntegrityError, DomainError):
+        # another connection may have recorded the same key between our look and our
+        # insert (PostgreSQL: we waited for its lock, and now it is there)
+        earlier = _recorded(session, key)
         if earlier is None:
             raise
         return _replay(caller, earlier, body)
     known[key] = row
-    return Recorded(answer_of(row), replayed=False)
+    return Recorded(row, replayed=False)
+
+
+def guarded(session: Session, event: EventIn) -> bool:
+    """Whether recording the event may be refused after it began to change rows: a report at
+    a site that keeps stock (its backflush may find a component short), or an event that is
+    not an operation's. Those run in a savepoint; the others decide everything before they
+    change anything, and a batch of them is written in one flush when it commits."""
+    if event.kind not in OPERATION_EVENTS:
+        return True
+    if event.kind not in (EventKind.operation_report, EventKind.operation_complete):
+        return False
+    if not (event.good or event.scrap):
+        return False
+    op = session.get(OrderOperation, event.order_operation_id)
+    return op is None or policy_of(session, op.site_id) is not None
 
 
 def record_all(
-    session: Session, caller: Caller, events: list[EventIn], now: datetime
+    session: Session, caller: Caller, events: list[EventIn], now: datetime, *, fast: bool = True
 ) -> list[Recorded | DomainError]:
     """Each event of a batch as if sent alone, in order: what it was answered, or what
-    refused it (nothing of a refused event is kept; the others are)."""
+    refused it (nothing of a refused event is kept; the others are). Fast, unless told: a key
+    another connection recorded meanwhile then fails the commit (IntegrityError), and the
+    caller runs the batch again with `fast=False`, where each event finds it."""
     caller.require(Domain.execution, Action.create, "shop-floor events")
     keys = [e.idempotency_key for e in events]
     known = txcache.of(session, "event_keys")
@@ -81,7 +113,7 @@ def record_all(
     results: list[Recorded | DomainError] = []
     for event in events:
         try:
-            results.append(record(session, caller, event, now))
+            results.append(record(session, caller, event, now, fast=fast))
         except DomainError as refused:
             results.append(refused)
     return results
@@ -100,14 +132,13 @@ def _replay(caller: Caller, earlier: ShopEvent, body: str) -> Recorded:
         raise ValidationFailed.one(
             KEY, "idempotency_key: already used for a different event; a new event needs a new key"
         )
-    return Recorded(answer_of(earlier), replayed=True)
+    return Recorded(earlier, replayed=True)
 
 
 def _append(
     session: Session, caller: Caller, event: EventIn, body: str, now: datetime
 ) -> ShopEvent:
-    with session.no_autoflush:  # one flush per event, when its row is added
-        outcome = _apply(session, caller, event, now)
+    outcome = _apply(session, caller, event, now)
     row = ShopEvent(
         idempotency_key=event.idempotency_key,
         body_sha256=body,
@@ -125,7 +156,6 @@ def _append(
     )
     row.answer = outcome.answer(row)
     session.add(row)
-    session.flush()
     return row
 
 

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any, TypeVar
+from weakref import WeakKeyDictionary
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.exc import DBAPIError
@@ -48,6 +50,21 @@ def unit_of_work(factory: sessionmaker[Session]) -> Iterator[Session]:
         session.close()
 
 
+# One writer at a time per SQLite database within this process, queued on a lock: SQLite's
+# own busy handler polls with sleeps of up to 100 ms, which a burst of terminals would wait
+# out; the lock hands the database to the next writer the moment the last one commits.
+_SQLITE_WRITERS: WeakKeyDictionary[Engine, threading.Lock] = WeakKeyDictionary()
+_WRITERS_GUARD = threading.Lock()
+
+
+def _writer_lock(engine: Engine) -> threading.Lock:
+    with _WRITERS_GUARD:
+        lock = _SQLITE_WRITERS.get(engine)
+        if lock is None:
+            lock = _SQLITE_WRITERS[engine] = threading.Lock()
+        return lock
+
+
 @contextmanager
 def serialized_write(factory: sessionmaker[Session]) -> Iterator[Session]:
     """A unit of work that decides on what it reads (is this operation still in progress?):
@@ -55,8 +72,12 @@ def serialized_write(factory: sessionmaker[Session]) -> Iterator[Session]:
     commits between its reads and its writes; on PostgreSQL it locks the rows it decides
     on (SELECT ... FOR UPDATE, in the services). Commit on success, roll back on error."""
     session = factory()
+    bind = session.get_bind()
+    lock = _writer_lock(bind.engine) if bind.dialect.name == "sqlite" else None
+    if lock is not None:
+        lock.acquire()
     try:
-        if session.get_bind().dialect.name == "sqlite":
+        if lock is not None:
             session.connection().exec_driver_sql("BEGIN IMMEDIATE")
         else:
             session.connection()
@@ -67,6 +88,8 @@ def serialized_write(factory: sessionmaker[Session]) -> Iterator[Session]:
         raise
     finally:
         session.close()
+        if lock is not None:
+            lock.release()
 
 
 # PostgreSQL's "try again" answers: a serialization failure, a deadlock broken by the server.
