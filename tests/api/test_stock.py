@@ -144,3 +144,21 @@ def test_an_order_waits_for_its_material_then_consumes_it_and_makes_a_lot(
     assert [x["lot"]["code"] for x in used] == [lot]
     ledger = floor.api.get("/stock_moves", params={"production_order_id": order}).json()
     assert {m["kind"] for m in ledger["items"]} == {"backflush", "production_receipt"}
+
+
+def test_a_hold_released_before_anything_started_checks_the_material_again(
+    floor: Floor, factory: sessionmaker[Session]
+) -> None:
+    cut, _ = floor.release(factory, quantity=5, status="waiting_for_material")
+    order = cut["production_order_id"]
+    held = floor.send("order_hold", production_order_id=order, note="drawing revised")
+    assert held.status_code == 201 and held.json()["order_status"] == "on_hold"
+    back = floor.send("order_release_hold", production_order_id=order)
+    assert back.json()["order_status"] == "waiting_for_material"  # still no tube
+    tube, line = floor.item["TUBE"], floor.location["LINE"]
+    posted(floor.move("receipt", item_id=tube, location_id=line, quantity=10))
+    floor.send("order_hold", production_order_id=order, note="again")
+    assert floor.send("order_release_hold", production_order_id=order).json()[
+        "order_status"
+    ] == "ready"  # fmt: skip
+    assert operations_of(floor, order)[0]["status"] == "ready"

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from plantops.access.caller import Caller
 from plantops.errors import InvalidTransition, ValidationFailed
-from plantops.execution import references
+from plantops.execution import references, stock
 from plantops.execution.checks import timing
 from plantops.execution.lifecycle import (
     OPERATION_EVENTS,
@@ -145,7 +145,10 @@ def order_event(session: Session, caller: Caller, event: EventIn, now: datetime)
     else:
         wanted = ORDER_EVENT_TARGET[event.kind]
     try:
-        order.status = order_transition(order.status, wanted, what)
+        if event.kind is E.order_release_hold and wanted is O.ready:
+            stock.settle(session, order)  # nothing started: ready, or waiting for material
+        else:
+            order.status = order_transition(order.status, wanted, what)
     except InvalidTransition as refused:
         if not when.buffered:
             raise
