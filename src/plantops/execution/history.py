@@ -29,10 +29,8 @@ def list_events(
     session: Session, caller: Caller, where: EventFilter, limit: int, offset: int
 ) -> tuple[list[ShopEvent], int]:
     caller.require(Domain.execution, Action.read, "shop-floor events")
-    conditions = []
-    if caller.scope.site_ids is not None:
-        conditions.append(ShopEvent.site_id.in_(caller.scope.site_ids))
-    for name in ("site_id", "production_order_id", "order_operation_id", "work_center_id",
+    conditions = caller.scope.conditions(ShopEvent.site_id, where.site_id)
+    for name in ("production_order_id", "order_operation_id", "work_center_id",
                  "employee_id", "kind", "late"):  # fmt: skip
         value = getattr(where, name)
         if value is not None:

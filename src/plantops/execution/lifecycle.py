@@ -9,6 +9,7 @@ from decimal import Decimal
 from enum import StrEnum
 
 from plantops.errors import InvalidTransition
+from plantops.transitions import transition
 from plantops.types import OperationStatus, OrderStatus
 
 Op = OperationStatus
@@ -79,17 +80,11 @@ ACTIVE = frozenset({Op.in_progress, Op.paused})
 
 
 def order_transition(current: OrderStatus, wanted: OrderStatus, what: str) -> OrderStatus:
-    """`wanted` if the table allows it from `current`; else InvalidTransition naming the
-    statuses that are allowed."""
+    """`wanted` if it is the status already or the table allows it from `current`; else
+    InvalidTransition naming the statuses that are allowed."""
     if current == wanted:
         return wanted
-    allowed = ORDER_TRANSITIONS.get(current, frozenset())
-    if wanted not in allowed:
-        options = ", ".join(sorted(allowed)) or "none"
-        raise InvalidTransition(
-            f"{what} is {current}: it cannot become {wanted} (allowed: {options})"
-        )
-    return wanted
+    return transition(ORDER_TRANSITIONS, current, wanted, what)
 
 
 def allowed_events(status: OperationStatus) -> list[str]:

@@ -4,8 +4,6 @@ a new event is checked whole and recorded with what it did, or refused with noth
 
 from __future__ import annotations
 
-import hashlib
-import json
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -40,11 +38,6 @@ class Recorded:
         return answer_of(self.row)
 
 
-def digest(event: EventIn) -> str:
-    canonical = json.dumps(event.fingerprint_body(), sort_keys=True, separators=(",", ":"))
-    return hashlib.sha256(canonical.encode()).hexdigest()
-
-
 def record(
     session: Session, caller: Caller, event: EventIn, now: datetime, *, fast: bool = False
 ) -> Recorded:
@@ -55,7 +48,7 @@ def record(
     caller.require(Domain.execution, Action.create, "shop-floor events")
     if event.kind in ORDER_EVENTS:
         caller.require(Domain.execution, Action.update, "production orders on the floor")
-    body = digest(event)
+    body = event.digest()
     known = txcache.of(session, "event_keys")
     key = event.idempotency_key
     earlier = known[key] if key in known else _recorded(session, key)

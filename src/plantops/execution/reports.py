@@ -13,7 +13,6 @@ from plantops.access.caller import Caller
 from plantops.access.roles import Action, Domain
 from plantops.execution.adherence import Adherence, Timed, adherence
 from plantops.execution.models import OrderOperation
-from plantops.execution.views import in_scope
 
 WORST = 20  # operations listed with the figure
 
@@ -35,7 +34,7 @@ def schedule_adherence(
     caller sees)."""
     caller.require(Domain.execution, Action.read, "the floor")
     query = select(OrderOperation).where(
-        in_scope(caller, site_id, OrderOperation.site_id),
+        *caller.scope.conditions(OrderOperation.site_id, site_id),
         OrderOperation.scheduled_start.is_not(None),
     )
     if since is not None:

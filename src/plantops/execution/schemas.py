@@ -9,17 +9,16 @@ from typing import Any
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from plantops.execution.lifecycle import EventKind
-from plantops.resources.fields import Id, IdempotencyKey, Quantity, Schema
+from plantops.resources.fields import Id, IdempotentSchema, Quantity, Schema
 from plantops.types import OperationStatus, OrderStatus, WorkCenterState
 
 MAX_BATCH = 1000
 
 
-class EventIn(Schema):
+class EventIn(IdempotentSchema):
     """One shop-floor event. Which fields a kind needs and takes is listed at each kind
     (docs/execution.md); a field a kind does not use is refused, not ignored."""
 
-    idempotency_key: IdempotencyKey
     kind: EventKind
     occurred_at: AwareDatetime = Field(description="When it happened, by the terminal's clock")
     order_operation_id: Id | None = None
@@ -34,10 +33,6 @@ class EventIn(Schema):
     scrap: Quantity | None = None
     rework: Quantity | None = None
     note: str | None = Field(default=None, max_length=500)
-
-    def fingerprint_body(self) -> dict[str, Any]:
-        """The event without its key, as compared on a re-sending."""
-        return self.model_dump(mode="json", exclude={"idempotency_key"}, exclude_none=True)
 
 
 class BatchIn(Schema):

@@ -31,15 +31,6 @@ def _read(caller: Caller) -> None:
     caller.require(Domain.execution, Action.read, "the floor")
 
 
-def in_scope(caller: Caller, site_id: int | None, column: Any) -> Any:
-    """The rows of one site, or of every site the caller is granted."""
-    if site_id is not None:
-        return column == site_id if caller.scope.allows(site_id) else column == -1
-    if caller.scope.site_ids is None:
-        return column.is_not(None)
-    return column.in_(caller.scope.site_ids)
-
-
 def order_operations(session: Session, caller: Caller, order_id: int) -> list[OrderOperation]:
     _read(caller)
     order = session.get(ProductionOrder, order_id)
@@ -143,7 +134,7 @@ def work_centers_now(session: Session, caller: Caller, site_id: int | None) -> l
     _read(caller)
     centers = session.scalars(
         select(WorkCenter)
-        .where(in_scope(caller, site_id, WorkCenter.site_id))
+        .where(*caller.scope.conditions(WorkCenter.site_id, site_id))
         .order_by(WorkCenter.site_id, WorkCenter.code)
     ).all()
     ids = [c.id for c in centers]
@@ -212,7 +203,7 @@ def clocked_in(session: Session, caller: Caller, site_id: int | None) -> list[Pr
     people = {
         e.id: e
         for e in session.scalars(
-            select(Employee).where(in_scope(caller, site_id, Employee.site_id))
+            select(Employee).where(*caller.scope.conditions(Employee.site_id, site_id))
         )
     }
     latest = _latest(session, ShopEvent.employee_id, list(people), tuple(CLOCK_EVENTS))

@@ -4,8 +4,6 @@ with another body is refused."""
 
 from __future__ import annotations
 
-import hashlib
-import json
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -35,15 +33,10 @@ class Posted:
     replayed: bool
 
 
-def digest(move: StockMoveIn) -> str:
-    canonical = json.dumps(move.fingerprint_body(), sort_keys=True, separators=(",", ":"))
-    return hashlib.sha256(canonical.encode()).hexdigest()
-
-
 def post(session: Session, caller: Caller, move: StockMoveIn, now: datetime) -> Posted:
     """Record the move (one leg, two for a transfer) in a savepoint, or answer a re-sending."""
     caller.require(Domain.inventory, Action.create, "stock moves")
-    body = digest(move)
+    body = move.digest()
     earlier = _recorded(session, move.idempotency_key)
     if earlier:
         return _replay(caller, earlier, body)

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
-from plantops.resources.fields import Code, Id, IdempotencyKey, Name, Record, Schema
+from plantops.resources.fields import Code, Id, IdempotentSchema, Name, Record, Schema
 from plantops.types import StockMoveKind
 
 SignedQuantity = Annotated[Decimal, Field(max_digits=18, decimal_places=6)]
@@ -39,12 +39,11 @@ class InventoryPolicyOut(InventoryPolicyIn):
     site_id: int
 
 
-class StockMoveIn(Schema):
+class StockMoveIn(IdempotentSchema):
     """A stock move a person or a terminal posts (backflush and production receipts are the
     floor's own, from its reports). Quantities are positive, but an adjustment's, which is
     signed; a cycle count gives what was counted."""
 
-    idempotency_key: IdempotencyKey
     kind: POSTED
     occurred_at: AwareDatetime
     item_id: Id
@@ -55,9 +54,6 @@ class StockMoveIn(Schema):
     counted: Annotated[Decimal, Field(ge=0, max_digits=18, decimal_places=6)] | None = None
     production_order_id: Id | None = Field(default=None, description="issue: to which order")
     reason: str | None = Field(default=None, max_length=500)
-
-    def fingerprint_body(self) -> dict[str, Any]:
-        return self.model_dump(mode="json", exclude={"idempotency_key"}, exclude_none=True)
 
 
 class StockMoveOut(BaseModel):

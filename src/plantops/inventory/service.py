@@ -66,22 +66,16 @@ def set_policy(
     return new
 
 
-def _scoped(caller: Caller, column: Any, site_id: int | None) -> list[Any]:
-    conditions: list[Any] = []
-    if caller.scope.site_ids is not None:
-        conditions.append(column.in_(caller.scope.site_ids))
-    if site_id is not None:
-        conditions.append(column == site_id)
-    return conditions
-
-
 def stock(
     session: Session, caller: Caller, site_id: int | None, item_id: int | None,
     location_id: int | None, limit: int, offset: int,
 ) -> tuple[list[s.BalanceOut], int]:  # fmt: skip
     """On hand per location, item and lot (zero balances left out)."""
     caller.require(Domain.inventory, Action.read, "stock")
-    conditions = [*_scoped(caller, m.StockBalance.site_id, site_id), m.StockBalance.on_hand != 0]
+    conditions = [
+        *caller.scope.conditions(m.StockBalance.site_id, site_id),
+        m.StockBalance.on_hand != 0,
+    ]
     if item_id is not None:
         conditions.append(m.StockBalance.item_id == item_id)
     if location_id is not None:
@@ -118,7 +112,7 @@ def moves(
     session: Session, caller: Caller, where: MoveFilter, limit: int, offset: int
 ) -> tuple[list[m.StockMove], int]:
     caller.require(Domain.inventory, Action.read, "stock moves")
-    conditions = _scoped(caller, m.StockMove.site_id, where.site_id)
+    conditions = caller.scope.conditions(m.StockMove.site_id, where.site_id)
     for name in ("item_id", "location_id", "production_order_id", "kind"):
         value = getattr(where, name)
         if value is not None:
@@ -168,7 +162,7 @@ def lots(
     session: Session, caller: Caller, site_id: int | None, item_id: int | None, limit: int
 ) -> list[m.Lot]:
     caller.require(Domain.inventory, Action.read, "lots")
-    conditions = _scoped(caller, m.Lot.site_id, site_id)
+    conditions = caller.scope.conditions(m.Lot.site_id, site_id)
     if item_id is not None:
         conditions.append(m.Lot.item_id == item_id)
     query = select(m.Lot).where(*conditions).order_by(m.Lot.created_at.desc(), m.Lot.id.desc())

@@ -7,10 +7,11 @@ from typing import Literal
 
 from sqlalchemy.orm import Session
 
+from plantops import transitions
 from plantops.access import audit
 from plantops.access.caller import Caller
 from plantops.access.roles import Action, Domain
-from plantops.errors import Conflict, InvalidTransition, NotFound
+from plantops.errors import Conflict, NotFound
 from plantops.planning import models as m
 from plantops.types import OrderStatus
 
@@ -29,15 +30,8 @@ OrderKind = Literal["production_order", "purchase_order"]
 
 
 def transition(current: OrderStatus, wanted: OrderStatus, what: str) -> OrderStatus:
-    """`wanted`, if the table allows it from `current`; otherwise InvalidTransition (409)
-    naming the moves that are allowed."""
-    allowed = TRANSITIONS[current]
-    if wanted not in allowed:
-        options = ", ".join(sorted(allowed)) or "none"
-        raise InvalidTransition(
-            f"{what} is {current}: it cannot become {wanted} (allowed: {options})"
-        )
-    return wanted
+    """`wanted`, if planning's table allows it from `current` (InvalidTransition if not)."""
+    return transitions.transition(TRANSITIONS, current, wanted, what)
 
 
 def set_status(

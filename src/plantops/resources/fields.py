@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 from datetime import datetime, time
 from decimal import Decimal
 from typing import Annotated
@@ -70,6 +72,18 @@ class Schema(BaseModel):
     """Input schemas refuse unknown fields, so a misspelt or server-owned field is a 422."""
 
     model_config = ConfigDict(extra="forbid", from_attributes=True, str_strip_whitespace=True)
+
+
+class IdempotentSchema(Schema):
+    """A request sent under an idempotency key: a re-sending must carry the same body, and
+    `digest` is what is compared (the body without its key, canonically written)."""
+
+    idempotency_key: IdempotencyKey
+
+    def digest(self) -> str:
+        body = self.model_dump(mode="json", exclude={"idempotency_key"}, exclude_none=True)
+        canonical = json.dumps(body, sort_keys=True, separators=(",", ":"))
+        return hashlib.sha256(canonical.encode()).hexdigest()
 
 
 class Record(BaseModel):
