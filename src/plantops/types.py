@@ -142,6 +142,11 @@ class WorkCenterState(StrEnum):
     planned_stop = "planned_stop"  # maintenance, break, no order planned
 
 
+class PlanRunKind(StrEnum):
+    plan = "plan"  # MRP and a fresh schedule of the horizon
+    reschedule = "reschedule"  # the schedule repaired from the floor's state (a disruption)
+
+
 class PlanRunStatus(StrEnum):
     queued = "queued"
     running = "running"

@@ -20,7 +20,7 @@ from plantops.planning import models as m
 from plantops.types import OrderStatus, PlanRunStatus
 
 PATHS = ("/api/v1/plan_runs", "/api/v1/production_orders", "/api/v1/purchase_orders",
-         "/api/v1/scenarios")  # fmt: skip
+         "/api/v1/scenarios", "/api/v1/reschedules")  # fmt: skip
 
 
 def is_planning(path: str) -> bool:
@@ -111,6 +111,11 @@ def planning_cases(
             # a scenario of another site: refused after the role and scope checks, no run starts
             other = next(p for x, (_, _, p) in sites.items() if x != letter)
             body = {"site_id": site, "scenario_id": other.scenario}
+            out.append(("POST", url, gate(Action.create, visible, 422), body, None))
+        elif path == "/api/v1/reschedules":
+            # a work center that is not there: refused after the role and scope checks
+            down = [{"work_center_id": 2**40, "until": "2030-01-08T06:00:00Z"}]
+            body = {"site_id": site, "down": down}
             out.append(("POST", url, gate(Action.create, visible, 422), body, None))
         elif path.endswith("/cancel"):
             out.append(("POST", url, gate(Action.update, visible, 409), None, None))

@@ -9,7 +9,17 @@ from fastapi_offline import FastAPIOffline
 from sqlalchemy import Engine
 
 import plantops
-from plantops.api import audit, execution, inventory, me, planning, problems, scenarios, users
+from plantops.api import (
+    audit,
+    execution,
+    inventory,
+    me,
+    planning,
+    problems,
+    reschedules,
+    scenarios,
+    users,
+)
 from plantops.api.auth import authenticate
 from plantops.api.availability import router as availability_router
 from plantops.api.records import record_router
@@ -69,6 +79,7 @@ def create_app(engine: Engine | None = None) -> FastAPI:
     api.include_router(planning.router)
     api.include_router(scenarios.router)
     api.include_router(execution.router)
+    api.include_router(reschedules.router)
     api.include_router(inventory.router)
     api.include_router(transfer_router)
     api.include_router(audit.router)

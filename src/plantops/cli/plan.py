@@ -6,8 +6,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from datetime import date
-from typing import TYPE_CHECKING
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any
 
 import typer
 from rich.markup import escape
@@ -18,6 +18,9 @@ from plantops.cli.errors import SHOWN_PROBLEMS, console, user_errors
 from plantops.errors import ValidationFailed
 
 if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from plantops.execution.schemas import RescheduleIn
     from plantops.org.models import Site
     from plantops.planning.models import PlanRun
     from plantops.planning.schemas import PlanRunIn
@@ -54,9 +57,10 @@ def run_command(
     from sqlalchemy import select
 
     from plantops.access.caller import SYSTEM
+    from plantops.execution.runs import execute
     from plantops.org.models import Site
     from plantops.planning import models as m
-    from plantops.planning.runs import execute_run, request_run
+    from plantops.planning.runs import request_run
     from plantops.storage.engine import make_engine, make_session_factory, unit_of_work
     from plantops.storage.migrate import upgrade
 
@@ -75,7 +79,7 @@ def run_command(
                 wanted = _request(site_id, as_of, days, schedule_seconds)
                 run_id = request_run(session, SYSTEM, wanted).id
             with _bar(code) as report:
-                execute_run(factory, run_id, report)
+                execute(factory, run_id, report)
             with factory() as session:
                 run = session.get_one(m.PlanRun, run_id)
             _row(table, code, run)
@@ -166,12 +170,12 @@ def _problems(code: str, problems: list[dict[str, str]]) -> None:
 
 @plan_app.command("work", hidden=True)
 def work_command(run: int = typer.Argument(..., help="the queued plan run to do")) -> None:
-    """Do one queued plan run (the API starts this in a process of its own)."""
-    from plantops.planning.runs import execute_run
+    """Do one queued plan run or reschedule (the API starts this in a process of its own)."""
+    from plantops.execution.runs import execute
     from plantops.storage.engine import make_engine, make_session_factory
 
     with user_errors():
-        execute_run(make_session_factory(make_engine()), run)
+        execute(make_session_factory(make_engine()), run)
 
 
 @plan_app.command("capacity")
@@ -212,3 +216,122 @@ def capacity_command(
         for center, cells in by_center.items():
             table.add_row(center, *cells)
         console.print(table)
+
+
+@plan_app.command("reschedule")
+def reschedule_command(
+    site: str = typer.Option(..., "--site", "-s", help="site code"),
+    down: list[str] | None = typer.Option(
+        None,
+        help="a work center down: CODE=UNTIL (UNTIL an ISO time, the site's clock if no offset)",
+    ),
+    rush: list[str] | None = typer.Option(
+        None, help="a rush order: ITEM:QUANTITY:DUE (DUE a date, YYYY-MM-DD)"
+    ),
+    reason: str = typer.Option("", help="what happened, for the record"),
+    schedule_seconds: float = typer.Option(10.0, min=0.5, max=600, help="time to repair"),
+) -> None:
+    """Reschedule a site from the floor's state after a disruption, and show what moved."""
+    from sqlalchemy import select
+
+    from plantops.access.caller import SYSTEM
+    from plantops.execution.reschedule import moves_of, request_reschedule
+    from plantops.execution.runs import execute
+    from plantops.org.models import Site
+    from plantops.planning import models as m
+    from plantops.storage.engine import make_engine, make_session_factory, unit_of_work
+    from plantops.storage.migrate import upgrade
+
+    with user_errors():
+        engine = make_engine()
+        upgrade(engine)
+        factory = make_session_factory(engine)
+        with unit_of_work(factory) as session:
+            found = session.scalars(select(Site).where(Site.code == site)).first()
+            if found is None:
+                raise ValidationFailed.one(("site",), f"no site {site}")
+            wanted = _reschedule_request(session, found, down or [], rush or [], reason,
+                                         schedule_seconds)  # fmt: skip
+            run_id = request_reschedule(session, SYSTEM, wanted).id
+        with _bar(site) as report:
+            execute(factory, run_id, report)
+        with factory() as session:
+            run = session.get_one(m.PlanRun, run_id)
+            if run.problems:
+                _problems(site, run.problems)
+                raise typer.Exit(1)
+            moves = moves_of(session, SYSTEM, run_id)
+            zone = found.time_zone
+        console.print(_moves_table(run, moves, zone))
+
+
+def _reschedule_request(
+    session: Session,
+    site: Site,
+    down: list[str],
+    rush: list[str],
+    reason: str,
+    seconds: float,
+) -> RescheduleIn:
+    """The request from the command line's CODE=UNTIL and ITEM:QUANTITY:DUE, by codes."""
+    from zoneinfo import ZoneInfo
+
+    from pydantic import ValidationError
+    from sqlalchemy import select
+
+    from plantops.execution.schemas import RescheduleIn
+    from plantops.masterdata.models import Item, WorkCenter
+
+    def id_of(model: type[Item] | type[WorkCenter], code: str, where: str) -> int:
+        found = session.scalar(select(model.id).where(model.site_id == site.id, model.code == code))
+        if found is None:
+            raise ValidationFailed.one((where,), f"no {code} at site {site.code}")
+        return int(found)
+
+    downs = []
+    for text in down:
+        code, _, until = text.partition("=")
+        try:
+            at = datetime.fromisoformat(until)
+        except ValueError:
+            raise ValidationFailed.one(("down",), f"{text!r}: give CODE=2026-12-03T14:00") from None
+        if at.tzinfo is None:
+            at = at.replace(tzinfo=ZoneInfo(site.time_zone))
+        downs.append({"work_center_id": id_of(WorkCenter, code, "down"), "until": at})
+    rushes = []
+    for text in rush:
+        parts = text.split(":")
+        if len(parts) != 3:
+            raise ValidationFailed.one(("rush",), f"{text!r}: give ITEM:QUANTITY:YYYY-MM-DD")
+        item, quantity, due = parts
+        rushes.append({"item_id": id_of(Item, item, "rush"), "quantity": quantity, "due_date": due})
+    try:
+        return RescheduleIn(site_id=site.id, reason=reason, down=downs, rush=rushes,
+                            schedule_seconds=seconds)  # fmt: skip
+    except ValidationError as error:
+        raise ValidationFailed.from_pydantic("reschedule", error) from None
+
+
+def _moves_table(run: PlanRun, moves: list[dict[str, Any]], zone: str) -> Table:
+    from zoneinfo import ZoneInfo
+
+    local = ZoneInfo(zone)
+    summary = run.summary or {}
+    table = Table("order", "op", "why", "from", "to", "shift (min)", "detail")
+    table.title = (
+        f"reschedule {run.id}: {summary.get('moved', 0)} moved, {summary.get('added', 0)} "
+        f"added, {summary.get('unchanged', 0)} unchanged; late orders "
+        f"{summary.get('late_orders_before', '-')} -> {summary.get('late_orders_after', '-')}"
+    )
+    for move in moves:
+        was = move["from_start"]
+        table.add_row(
+            move["order"],
+            str(move["sequence"]),
+            move["why"],
+            f"{move['from_work_center']} {was.astimezone(local):%a %H:%M}" if was else "-",
+            f"{move['to_work_center']} {move['to_start'].astimezone(local):%a %H:%M}",
+            "-" if move["shift_minutes"] is None else str(move["shift_minutes"]),
+            move["detail"],
+        )
+    return table

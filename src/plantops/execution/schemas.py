@@ -9,7 +9,7 @@ from typing import Any
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from plantops.execution.lifecycle import EventKind
-from plantops.resources.fields import Id, IdempotentSchema, Quantity, Schema
+from plantops.resources.fields import Code, Id, IdempotentSchema, PositiveQuantity, Quantity, Schema
 from plantops.types import OperationStatus, OrderStatus, WorkCenterState
 
 MAX_BATCH = 1000
@@ -168,3 +168,42 @@ class AdherenceOut(BaseModel):
     end_adherence: float | None
     median_end_delay_seconds: float | None
     furthest: list[OrderOperationOut] = Field(description="the latest to start, first")
+
+
+class DownIn(Schema):
+    work_center_id: Id
+    until: AwareDatetime = Field(description="when it is expected back (maintenance's estimate)")
+
+
+class RushIn(Schema):
+    item_id: Id
+    quantity: PositiveQuantity
+    due_date: date
+    priority: int = Field(default=1, ge=1, le=9, description="1 most urgent")
+    code: Code | None = Field(default=None, description="default RUSH-<run>-<n>")
+
+
+class RescheduleIn(Schema):
+    """Repair the site's schedule from the floor's state: what has started stays, firm
+    orders stay, the rest moves as little as it can around what changed."""
+
+    site_id: Id
+    reason: str = Field(default="", max_length=300, description="what happened, for the record")
+    down: list[DownIn] = Field(default_factory=list, max_length=200)
+    rush: list[RushIn] = Field(default_factory=list, max_length=200)
+    schedule_seconds: float = Field(default=10.0, ge=0.5, le=600)
+
+
+class ScheduleMoveOut(BaseModel):
+    production_order_id: int
+    order: str
+    sequence: int
+    operation_id: int
+    from_work_center: str | None
+    to_work_center: str
+    from_start: datetime | None
+    to_start: datetime
+    to_end: datetime
+    shift_minutes: int | None
+    why: str
+    detail: str

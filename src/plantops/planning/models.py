@@ -20,7 +20,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from plantops.storage.base import QUANTITY, Base, Child, Entity, code_column, site_fk, stored_enum
-from plantops.types import OrderStatus, PlanRunStatus
+from plantops.types import OrderStatus, PlanRunKind, PlanRunStatus
 
 
 class Customer(Entity):
@@ -98,6 +98,9 @@ class PlanRun(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     site_id: Mapped[int] = site_fk()
     scenario_id: Mapped[int | None] = mapped_column(ForeignKey("scenario.id"), index=True)
+    kind: Mapped[PlanRunKind] = mapped_column(stored_enum(PlanRunKind), default=PlanRunKind.plan)
+    # a reschedule's cause: work centers down until when, rush orders to fit in, the reason
+    disruption: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     status: Mapped[PlanRunStatus] = mapped_column(stored_enum(PlanRunStatus), index=True)
     phase: Mapped[str] = mapped_column(String(64), default="")
     progress: Mapped[float] = mapped_column(Float, default=0.0)  # 0 to 1
@@ -197,3 +200,24 @@ class ScheduledOperation(Base):
     starts_at: Mapped[datetime]
     ends_at: Mapped[datetime]
     setup_seconds: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class ScheduleMove(Base):
+    """One operation a reschedule moved (or added): where and when it was, where and when it
+    is now, and why; what the planner reads to see what a disruption changed."""
+
+    __tablename__ = "schedule_move"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    plan_run_id: Mapped[int] = mapped_column(ForeignKey("plan_run.id"), index=True)
+    production_order_id: Mapped[int] = mapped_column(ForeignKey("production_order.id"), index=True)
+    operation_id: Mapped[int] = mapped_column(ForeignKey("operation.id"))
+    sequence: Mapped[int] = mapped_column(Integer)
+    from_work_center_id: Mapped[int | None] = mapped_column(ForeignKey("work_center.id"))
+    to_work_center_id: Mapped[int] = mapped_column(ForeignKey("work_center.id"))
+    from_start: Mapped[datetime | None]  # None: it was not scheduled before (added)
+    to_start: Mapped[datetime]
+    to_end: Mapped[datetime]
+    shift_seconds: Mapped[int | None] = mapped_column(Integer)  # to_start - from_start
+    why: Mapped[str] = mapped_column(String(32))  # down, overdue, knock_on, added, firm_moved
+    detail: Mapped[str] = mapped_column(String(300), default="")

@@ -16,6 +16,8 @@ from plantops.planning.schedule_result import OrderTimes, Placed
 from plantops.planning.snapshot import Snapshot
 from plantops.types import OrderStatus
 
+CHUNK = 5000  # ids per IN list: well under SQLite's limit of bound parameters
+
 
 def order_codes(run_id: int, result: MrpResult) -> dict[str, str]:
     """The code of every planned order: MO-<run>-<n> to make, PR-<run>-<n> to buy."""
@@ -81,7 +83,7 @@ def store(
             [
                 proposed(o)
                 | {"release_date": o.release, "priority": 3}
-                | _times(times.get(codes[o.id]))
+                | order_times(times.get(codes[o.id]))
                 for o in made
             ],
         )
@@ -90,7 +92,7 @@ def store(
             insert(m.PurchaseOrder), [proposed(o) | {"order_date": o.release} for o in bought]
         )
     if placed is not None:
-        _store_schedule(session, run, placed)
+        store_schedule(session, run, placed)
     _store_messages(session, run.id, snapshot, result, codes)
     _store_links(session, run.id, snapshot, result, codes)
     kinds = Counter(e.kind.value for e in result.exceptions)
@@ -102,7 +104,7 @@ def store(
     }
 
 
-def _times(times: OrderTimes | None) -> dict[str, Any]:
+def order_times(times: OrderTimes | None) -> dict[str, Any]:
     if times is None:
         return dict.fromkeys(("scheduled_start", "scheduled_end", "late_seconds", "explanation"))
     return {
@@ -113,9 +115,10 @@ def _times(times: OrderTimes | None) -> dict[str, Any]:
     }
 
 
-def _store_schedule(session: Session, run: m.PlanRun, placed: Placed) -> None:
+def store_schedule(session: Session, run: m.PlanRun, placed: Placed) -> None:
     """Where each operation runs; the planners' own orders get their new times too. A
-    scenario's run keeps its hands off them: it stores the schedule of its own orders only."""
+    scenario's run keeps its hands off them: it stores the schedule of its own orders only.
+    An operation not placed again (completed on the floor) keeps the slot it had."""
     own = m.in_scenario(m.ProductionOrder.scenario_id, run.scenario_id)
     ids = dict(
         session.execute(
@@ -126,18 +129,25 @@ def _store_schedule(session: Session, run: m.PlanRun, placed: Placed) -> None:
             )
         ).all()
     )
-    session.execute(
-        delete(m.ScheduledOperation).where(
-            m.ScheduledOperation.production_order_id.in_(ids.values())
-        )
-    )
+    again = {(ids[p.order], p.step.operation_id) for p in placed.operations if p.order in ids}
+    old = session.execute(
+        select(
+            m.ScheduledOperation.id,
+            m.ScheduledOperation.production_order_id,
+            m.ScheduledOperation.operation_id,
+        ).where(m.ScheduledOperation.production_order_id.in_(ids.values()))
+    ).all()
+    replaced = [row.id for row in old if (row.production_order_id, row.operation_id) in again]
+    for first in range(0, len(replaced), CHUNK):
+        chunk = replaced[first : first + CHUNK]
+        session.execute(delete(m.ScheduledOperation).where(m.ScheduledOperation.id.in_(chunk)))
     kept = session.scalars(
         select(m.ProductionOrder).where(
             m.ProductionOrder.id.in_(ids.values()), m.ProductionOrder.status != OrderStatus.proposed
         )
     ).all()
     for order in kept:
-        for name, value in _times(placed.orders[order.code]).items():
+        for name, value in order_times(placed.orders[order.code]).items():
             setattr(order, name, value)
     rows = [
         {

@@ -26,6 +26,7 @@ from plantops.org.models import Site
 from plantops.planning import models as m
 from plantops.planning.feeds import feeds, orders_to_schedule
 from plantops.planning.figures import plan_figures
+from plantops.planning.floor_state import FloorReader, FloorState
 from plantops.planning.mrp import MrpInputError, MrpResult, plan
 from plantops.planning.results import order_codes, store
 from plantops.planning.scenarios import apply_changes
@@ -66,28 +67,39 @@ def request_run(session: Session, caller: Caller, data: PlanRunIn) -> m.PlanRun:
             raise ValidationFailed.field(
                 "scenario_id", f"no scenario {data.scenario_id} at the site"
             )
+    horizon = data.horizon_days or policy_of(session, site.id).horizon_days
+    return queue(
+        session,
+        caller,
+        site,
+        scenario_id=data.scenario_id,
+        today=data.today or site_today(site),
+        horizon_days=horizon,
+        schedule_seconds=data.schedule_seconds,
+    )
+
+
+def queue(session: Session, caller: Caller, site: Site, **fields: Any) -> m.PlanRun:
+    """A queued run of the site (`fields`: what it plans), if none is queued or running:
+    two runs at once would store over each other."""
     busy = session.scalar(
         select(m.PlanRun).where(m.PlanRun.site_id == site.id, m.PlanRun.status.in_(ACTIVE))
     )
     if busy is not None and abandoned(busy):
         busy.problems = [{"field": "", "message": "its worker stopped before the run ended"}]
-        _finish(busy, PlanRunStatus.failed)
+        finish(busy, PlanRunStatus.failed)
     elif busy is not None:
         raise Conflict(f"plan run {busy.id} of site {site.code} is {busy.status} already")
-    horizon = data.horizon_days or policy_of(session, site.id).horizon_days
     run = m.PlanRun(
         site_id=site.id,
-        scenario_id=data.scenario_id,
         status=PlanRunStatus.queued,
         phase="queued",
         progress=0.0,
-        today=data.today or site_today(site),
-        horizon_days=horizon,
-        schedule_seconds=data.schedule_seconds,
         requested_by=caller.username,
         requested_by_id=caller.user_id,
         requested_at=datetime.now(UTC),
         cancel_requested=False,
+        **fields,
     )
     session.add(run)
     session.flush()
@@ -122,7 +134,7 @@ def cancel_run(session: Session, caller: Caller, run_id: int) -> m.PlanRun:
         raise Conflict(f"plan run {run.id} is {run.status}: there is nothing to cancel")
     run.cancel_requested = True
     if run.status is PlanRunStatus.queued or abandoned(run):  # no worker will see the flag
-        _finish(run, PlanRunStatus.cancelled)
+        finish(run, PlanRunStatus.cancelled)
     return run
 
 
@@ -134,39 +146,45 @@ def abandoned(run: m.PlanRun) -> bool:
 
 
 def execute_run(
-    factory: sessionmaker[Session], run_id: int, progress: Progress | None = None
+    factory: sessionmaker[Session],
+    run_id: int,
+    progress: Progress | None = None,
+    floor: FloorReader | None = None,
 ) -> None:
     """Do a queued run: snapshot, MRP, schedule, store. Its status tells how it ended.
-    It acts for whoever asked for it (the audit trail says who)."""
-    if not _claim(factory, run_id):
+    It acts for whoever asked for it (the audit trail says who). `floor` reads what the
+    floor reports of released orders (done, started, left to make); without it they are
+    scheduled from their planned slots."""
+    if not claim(factory, run_id):
         return
-    clock = _Clock()
+    clock = Clock()
     try:
-        _advance(factory, run_id, "reading the plant", 0.05, progress)
+        advance(factory, run_id, "reading the plant", 0.05, progress)
         with clock("snapshot"), consistent_read(factory) as session:
             run = session.get_one(m.PlanRun, run_id)
             site = session.get_one(Site, run.site_id)
             snapshot = take_snapshot(session, site, run.today, run.horizon_days)
             shop = read_shop(session, site.id, site.time_zone, run.today, run.horizon_days)
+            state = floor(session, site.id, datetime.now(UTC)) if floor else None
             schedule_seconds, scenario = run.schedule_seconds, run.scenario_id
             if scenario is not None:
                 changes = session.get_one(m.Scenario, scenario).changes
                 apply_changes(changes, snapshot, shop)
         if snapshot.problems or shop.problems:
-            return _fail(factory, run_id, snapshot.problems + shop.problems)
-        _advance(factory, run_id, "MRP", 0.2, progress)
+            return fail(factory, run_id, snapshot.problems + shop.problems)
+        advance(factory, run_id, "MRP", 0.2, progress)
         with clock("mrp"):
             try:
                 result = plan(snapshot.problem)
             except MrpInputError as error:
-                return _fail(factory, run_id, error.problems)
+                return fail(factory, run_id, error.problems)
             codes = order_codes(run_id, result)
-        _advance(factory, run_id, "scheduling", 0.3, progress)
+        advance(factory, run_id, "scheduling", 0.3, progress)
         with clock("schedule"):
             placed, scheduled = _schedule(
-                factory, run_id, shop, snapshot, result, codes, schedule_seconds, progress
+                factory, run_id, shop, snapshot, result, codes, schedule_seconds, progress, state
             )
-        _advance(factory, run_id, "storing", 0.9, progress)
+        advance(factory, run_id, "storing", 0.9, progress)
         with clock("store"), unit_of_work(factory) as session:
             session.get_one(Site, snapshot.site_id, with_for_update=True)  # one store at a time
             run = session.get_one(m.PlanRun, run_id)
@@ -177,20 +195,20 @@ def execute_run(
             summary |= plan_figures(result, codes, snapshot, shop, placed)
             summary["seconds"] = clock.seconds
             run.summary = summary
-            _finish(run, PlanRunStatus.succeeded)
+            finish(run, PlanRunStatus.succeeded)
             actor = replace(SYSTEM, user_id=run.requested_by_id, username=run.requested_by)
             audit.append(session, actor, "run", "plan_run", run.id, run.site_id, None, summary)
         if progress:
             progress("done", 1.0)
     except Cancelled:
-        _end(factory, run_id, PlanRunStatus.cancelled)
+        end(factory, run_id, PlanRunStatus.cancelled)
     except Exception:
         log.exception("plan run %s broke", run_id)
-        _end(factory, run_id, PlanRunStatus.failed, [{"field": "", "message": "the run broke"}])
+        end(factory, run_id, PlanRunStatus.failed, [{"field": "", "message": "the run broke"}])
         raise
 
 
-class _Clock:
+class Clock:
     """Seconds per phase, for the run's summary."""
 
     def __init__(self) -> None:
@@ -214,23 +232,21 @@ def _schedule(
     codes: dict[str, str],
     seconds: float,
     progress: Progress | None,
+    floor: FloorState | None,
 ) -> tuple[Placed | None, dict[str, Any] | None]:
     """The finite-capacity schedule of every production order, and what the run's summary
     says of it: its figures; or, when the engine found none, its status and the reason;
     None when there was nothing to schedule."""
     orders = orders_to_schedule(result, codes, snapshot)
-    problem, steps = build_problem(shop, orders, feeds(result, codes, snapshot))
+    problem, steps = build_problem(shop, orders, feeds(result, codes, snapshot), floor)
     if not problem.operations:
         return None, None
-    reported = [0.0]
-
-    def improved(event: SolverProgress) -> None:  # at most one progress write a second
-        if event.seconds - reported[0] >= 1.0:
-            reported[0] = event.seconds
-            share = 0.3 + 0.6 * min(1.0, event.seconds / max(seconds, 0.001))
-            _advance(factory, run_id, "scheduling", round(share, 3), progress)
-
-    schedule = solve(problem, time_limit=seconds, workers=2, on_progress=improved)
+    schedule = solve(
+        problem,
+        time_limit=seconds,
+        workers=2,
+        on_progress=reporter(factory, run_id, seconds, progress),
+    )
     if not schedule.assignments:
         log.warning("plan run %s: no schedule (%s): %s", run_id, schedule.status, schedule.reason)
         return None, {"status": str(schedule.status), "reason": schedule.reason}
@@ -238,7 +254,22 @@ def _schedule(
     return placed, placed.figures
 
 
-def _advance(
+def reporter(
+    factory: sessionmaker[Session], run_id: int, seconds: float, progress: Progress | None
+) -> Callable[[SolverProgress], None]:
+    """The solver's progress as the run's, from 0.3 to 0.9: at most one write a second."""
+    reported = [0.0]
+
+    def improved(event: SolverProgress) -> None:
+        if event.seconds - reported[0] >= 1.0:
+            reported[0] = event.seconds
+            share = 0.3 + 0.6 * min(1.0, event.seconds / max(seconds, 0.001))
+            advance(factory, run_id, "scheduling", round(share, 3), progress)
+
+    return improved
+
+
+def advance(
     factory: sessionmaker[Session],
     run_id: int,
     phase: str,
@@ -255,7 +286,7 @@ def _advance(
         progress(phase, share)
 
 
-def _claim(factory: sessionmaker[Session], run_id: int) -> bool:
+def claim(factory: sessionmaker[Session], run_id: int) -> bool:
     """Take a queued run; False if it is gone, cancelled, or another worker has it."""
     with unit_of_work(factory) as session:
         run = session.get(m.PlanRun, run_id, with_for_update=True)
@@ -265,12 +296,12 @@ def _claim(factory: sessionmaker[Session], run_id: int) -> bool:
         return True
 
 
-def _fail(factory: sessionmaker[Session], run_id: int, problems: list[FieldError]) -> None:
+def fail(factory: sessionmaker[Session], run_id: int, problems: list[FieldError]) -> None:
     found = [{"field": p.pointer(), "message": p.message} for p in problems]
-    _end(factory, run_id, PlanRunStatus.failed, found)
+    end(factory, run_id, PlanRunStatus.failed, found)
 
 
-def _end(
+def end(
     factory: sessionmaker[Session],
     run_id: int,
     status: PlanRunStatus,
@@ -280,10 +311,10 @@ def _end(
         run = session.get_one(m.PlanRun, run_id)
         if run.status in ACTIVE:
             run.problems = problems
-            _finish(run, status)
+            finish(run, status)
 
 
-def _finish(run: m.PlanRun, status: PlanRunStatus) -> None:
+def finish(run: m.PlanRun, status: PlanRunStatus) -> None:
     run.status = status
     run.phase = status.value
     run.finished_at = datetime.now(UTC)

@@ -1,6 +1,8 @@
 """The scheduling engine's problem from a plan: one job per production order, its routing's
 operations with their alternative work centers, crews and overlaps; a component's order
-finishing before the parent order that consumes it starts; firm and released orders pinned."""
+finishing before the parent order that consumes it starts; firm and released orders pinned.
+With the floor's state: completed operations left out, started ones kept on the work center
+they run on for what is left to make, the others sized by what is left."""
 
 from __future__ import annotations
 
@@ -9,8 +11,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
+from itertools import pairwise
 
 from plantops.planning.crews import pool_id
+from plantops.planning.floor_state import FloorState, OnFloor
 from plantops.planning.shop import Shop, Step
 from plantops.scheduling.problem import (
     Breaks,
@@ -23,7 +27,9 @@ from plantops.scheduling.problem import (
     Operation,
     Precedence,
     Problem,
+    Resource,
     Term,
+    Time,
 )
 
 # Lateness first, weighted by priority; then fewer changeovers, then orders done early
@@ -48,28 +54,47 @@ def operation_id(order: str, sequence: int) -> str:
 
 
 def build_problem(
-    shop: Shop, orders: Iterable[Order], feeds: Iterable[tuple[str, str]]
+    shop: Shop,
+    orders: Iterable[Order],
+    feeds: Iterable[tuple[str, str]],
+    floor: FloorState | None = None,
+    not_before: Time = 0,
 ) -> tuple[Problem, dict[str, tuple[str, Step]]]:
     """The problem, and for each operation id its order and routing step. `feeds` are
-    (component order, parent order) pairs from the plan's pegging."""
+    (component order, parent order) pairs from the plan's pegging; `floor` what the floor
+    reports of released orders; nothing new starts before `not_before`."""
     jobs, operations, precedences = [], [], []
     steps_of: dict[str, tuple[str, Step]] = {}
     firsts, lasts = {}, {}
+    resources = {r.id: r for r in shop.resources}
+    now = max(not_before, shop.seconds(floor.now)) if floor else not_before
+    started: set[str] = set()
     for order in orders:
-        steps = shop.routings.get(order.item, ())
-        if not steps:
+        kept = []  # (operation id, step) still to schedule
+        for step in shop.routings.get(order.item, ()):
+            on = floor.of(order.code, step.operation_id) if floor else None
+            if on is None or not on.done:
+                kept.append((operation_id(order.code, step.sequence), step, on))
+        if not kept:
             continue
-        due = shop.midnight(order.due + timedelta(days=1))  # due by the end of its day
-        jobs.append(Job(order.code, shop.midnight(order.release), due, weight=10 - order.priority))
-        ids = [operation_id(order.code, s.sequence) for s in steps]
-        for op_id, step in zip(ids, steps, strict=True):
+        release = max(shop.midnight(order.release), not_before)
+        for op_id, step, on in kept:
             steps_of[op_id] = (order.code, step)
-            operations.append(_operation(shop, order, op_id, step))
-        for (before, step), after in zip(zip(ids, steps, strict=True), ids[1:], strict=False):
-            precedences.append(_within(before, after, step.overlap))
-        firsts[order.code], lasts[order.code] = ids[0], ids[-1]
+            if on is not None and on.started_at is not None:
+                operation = _running(op_id, order.code, step, on, resources, now)
+                started.add(op_id)
+                release = min(release, operation.fixed.start if operation.fixed else release)
+            else:
+                operation = _operation(shop, order, op_id, step, on)
+            operations.append(operation)
+        due = shop.midnight(order.due + timedelta(days=1))  # due by the end of its day
+        jobs.append(Job(order.code, release, due, weight=10 - order.priority))
+        for (before, step, _), (after, _, _) in pairwise(kept):
+            if after not in started:  # what has started has its predecessors behind it
+                precedences.append(_within(before, after, step.overlap))
+        firsts[order.code], lasts[order.code] = kept[0][0], kept[-1][0]
     for component, parent in sorted(set(feeds)):
-        if component in lasts and parent in firsts:
+        if component in lasts and parent in firsts and firsts[parent] not in started:
             precedences.append(Precedence(lasts[component], firsts[parent]))
     problem = Problem(
         jobs=tuple(jobs),
@@ -82,8 +107,44 @@ def build_problem(
     return problem, steps_of
 
 
-def _operation(shop: Shop, order: Order, op_id: str, step: Step) -> Operation:
-    quantity = float(order.quantity)
+def _running(
+    op_id: str,
+    order: str,
+    step: Step,
+    on: OnFloor,
+    resources: dict[str, Resource],
+    now: Time,
+) -> Operation:
+    """A started operation stays on the work center it runs on, from now (or when that work
+    center is next available) for what is left to make; its setup is behind it."""
+    alternative = next(
+        (a for a in step.alternatives if a.work_center == on.work_center), step.alternatives[0]
+    )
+    left = max(MIN_LEFT, math.ceil(alternative.run_seconds_per_unit * float(on.remaining)))
+    mode = Mode(on.work_center, left, step.setup_family)
+    needs = (Need(pool_id(step.skill), step.crew_size),) if step.skill else ()
+    resource = resources.get(on.work_center)
+    start = next_available(resource.available if resource else None, now)
+    return Operation(op_id, order, (mode,), needs, Breaks.pause, Fixed(start, 0))
+
+
+MIN_LEFT = 60  # a started operation with everything reported still holds its work center
+
+
+def next_available(available: tuple[tuple[Time, Time], ...] | None, at: Time) -> Time:
+    """The first instant from `at` that the resource works (`at` when it is always open)."""
+    if available is None:
+        return at
+    for start, end in available:
+        if end > at:
+            return max(start, at)
+    return at
+
+
+def _operation(
+    shop: Shop, order: Order, op_id: str, step: Step, on: OnFloor | None = None
+) -> Operation:
+    quantity = float(on.remaining if on is not None else order.quantity)
     modes = tuple(
         Mode(
             alt.work_center,

@@ -10,7 +10,7 @@ from typing import Any, Self
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from plantops.resources.fields import Code, Id, Name, PositiveQuantity, Record, Schema
-from plantops.types import OrderStatus, PlanRunStatus
+from plantops.types import OrderStatus, PlanRunKind, PlanRunStatus
 
 
 class CustomerIn(Schema):
@@ -70,6 +70,8 @@ class PlanRunOut(BaseModel):
     id: int
     site_id: int
     scenario_id: int | None
+    kind: PlanRunKind
+    disruption: dict[str, Any] | None
     status: PlanRunStatus
     phase: str
     progress: float

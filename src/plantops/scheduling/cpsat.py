@@ -77,7 +77,14 @@ class Model:
         self.deadline = deadline
         self.scope = scope or Scope()
         self.h = horizon if horizon is not None else idx.horizon
-        if horizon is None and incumbent is not None and idx.n and pauses_over_calendars(idx):
+        regular = Term.deviation not in goal.weights  # else later may be better
+        if (
+            horizon is None
+            and incumbent is not None
+            and idx.n
+            and regular
+            and pauses_over_calendars(idx)
+        ):
             # nothing need end after the schedule being improved: it stays feasible, and the
             # calendar intervals each pausing operation's window holds stay few
             self.h = min(self.h, max(incumbent.end))

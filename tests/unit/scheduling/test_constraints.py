@@ -260,6 +260,17 @@ def test_deviation_from_the_previous_schedule() -> None:
     assert at(s, "X.1") == (10, 13)
 
 
+def test_staying_close_may_mean_later_than_any_schedule_ends_so_far() -> None:
+    # X pauses over a calendar and was at 50: staying there costs nothing. A first schedule
+    # puts it at 0 (ending at 4); the model must not take that end as a horizon (it may for a
+    # makespan or lateness, never for deviation), or it would "prove" 50 - 0 = 50 optimal.
+    cal = [Resource("M", available=((0, 10), (20, 100)))]
+    x = op("X.1", ("M", 4), breaks=Breaks.pause)
+    stay = Objective(((Term.deviation, 1),))
+    s = optimal(problem([x], cal, previous=(Planned("X.1", 50, "M"),), objective=stay), 0)
+    assert at(s, "X.1") == (50, 54)
+
+
 def test_flow_line_keeps_one_job_order() -> None:
     # a 4-job, 3-machine permutation flow shop: the optimum equals the best of the 24 orders
     times = [[5, 1, 4], [2, 6, 3], [4, 4, 1], [1, 5, 5]]
