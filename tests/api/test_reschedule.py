@@ -190,3 +190,37 @@ def test_bad_reschedules_name_the_field_and_queue_nothing(floor: Floor) -> None:
     assert answer.status_code == 422
     assert "WELD is down" in answer.json()["errors"][0]["detail"]
     assert api.get("/plan_runs").json() == []
+
+
+def test_a_plan_run_for_today_starts_nothing_in_the_past_and_keeps_what_runs(
+    floor: Floor, factory: sessionmaker[Session]
+) -> None:
+    api = floor.api
+    first, second = (approved_order(factory, quantity=10) for _ in range(2))
+    done_order = approved_order(factory, quantity=1)
+    for order in (first, done_order):
+        released = api.post(f"/production_orders/{order}/release", json={})
+        assert released.status_code == 200, released.text
+    cut = api.get(f"/production_orders/{first}/operations").json()[0]
+    e1 = floor.employee["E1"]
+    assert (
+        floor.send("operation_start", order_operation_id=cut["id"], employee_id=e1).status_code
+        == 201
+    )
+    small = api.get(f"/production_orders/{done_order}/operations").json()[0]
+    for kind, extra in (("operation_start", {}), ("operation_complete", {"good": 1})):
+        sent = floor.send(kind, order_operation_id=small["id"], employee_id=e1, **extra)
+        assert sent.status_code == 201, sent.text
+    asked = datetime.now(UTC)
+    follow(api, api.post("/plan_runs", json={"site_id": floor.site_id, "schedule_seconds": 1}))
+    after = slots(factory)
+    codes = {
+        o: api.get(f"/production_orders/{o}").json()["code"] for o in (first, second, done_order)
+    }
+    # the cut under way stays on the saw; nothing else is scheduled to start before the run
+    at, center = after[(codes[first], 10)]
+    assert center == floor.center["SAW"] and at >= asked - timedelta(seconds=1)
+    for key, (start, _) in after.items():
+        assert start >= asked - timedelta(seconds=1), key
+    # the completed cut is not scheduled again: it keeps the slot release gave it (none here)
+    assert (codes[done_order], 10) not in after and (codes[done_order], 20) in after

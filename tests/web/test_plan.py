@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 import time
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -63,6 +63,28 @@ def test_the_plan_page_runs_the_plan_and_shows_what_it_says(base_url: str, engin
     assert "<td>below safety stock</td>" in page  # TUBE: nothing in stock
     assert "<code>WELD</code>" in page and "<code>ASSY</code>" in page  # rough-cut rows
     assert not re.search(r"<script|<link|src=|https?://", page)
+
+
+def test_the_plan_page_shows_what_a_reschedule_moved(base_url: str, engine: Engine) -> None:
+    _bicycles(base_url, engine)
+    token = admin_token(make_session_factory(engine))
+    headers = {"Authorization": f"Bearer {token}"}
+    with signed_in(base_url, engine, "planner") as client:
+        _planned(client)
+        with httpx.Client(base_url=f"{base_url}/api/v1", timeout=30, headers=headers) as api:
+            site = api.get("/sites").json()["items"][0]["id"]
+            weld = next(
+                c["id"] for c in api.get("/work_centers").json()["items"] if c["code"] == "WELD"
+            )
+            until = (datetime.now(UTC) + timedelta(days=4)).isoformat()
+            body = {"site_id": site, "down": [{"work_center_id": weld, "until": until}],
+                    "schedule_seconds": 1}  # fmt: skip
+            assert api.post("/reschedules", json=body).status_code == 202
+        page = _until_done(client)
+    assert "<h2>Reschedule <small>" in page and "<strong>succeeded</strong>" in page
+    assert "<h2>What moved <small>" in page and "<td>down</td>" in page
+    assert "WELD down until" in page
+    assert "<td>past due</td>" in page  # the plan run's messages stay on the page
 
 
 def _csrf(page: str) -> str:

@@ -59,11 +59,14 @@ from plantops.types import WorkCenterState as State
 
 log = logging.getLogger(__name__)
 
-# Lateness first, as a plan run; then stay close to what the floor was told: a second moved
-# costs 1, a move to another work center as much as an hour's shift; then fewer changeovers.
+# Lateness and stability weighed together: a second an order of weight w (10 - priority)
+# ends later costs w, a second an operation moves costs 1, a move to another work center as
+# much as an hour's shift; then fewer changeovers. With lateness far ahead (as in a plan
+# run), an overloaded plant would reshuffle everything to gain minutes on orders already
+# days late: the floor would be told a new plan for nothing.
 MOVE_PENALTY = 3600
 REPAIR = Objective(
-    ((Term.weighted_tardiness, 100), (Term.deviation, 1), (Term.setup_time, 1)),
+    ((Term.weighted_tardiness, 1), (Term.deviation, 1), (Term.setup_time, 1)),
     move_penalty=MOVE_PENALTY,
 )
 MOVED_FROM = 60  # seconds: a smaller shift is not a move worth a planner's eye
@@ -364,7 +367,9 @@ def repair(
     firm_released = False
     while True:
         problem, steps = build_problem(shop, before.orders, before.feeds, before.floor, now)
-        problem = replace(problem, previous=_previous(shop, problem, before), objective=objective)
+        close = any(term is Term.deviation for term, _ in objective.terms)
+        previous = _previous(shop, problem, before) if close else ()
+        problem = replace(problem, previous=previous, objective=objective)
         if not problem.operations:
             return Repaired(None, None, problem, firm_released)
         schedule = solve(

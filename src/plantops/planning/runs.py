@@ -166,6 +166,10 @@ def execute_run(
             snapshot = take_snapshot(session, site, run.today, run.horizon_days)
             shop = read_shop(session, site.id, site.time_zone, run.today, run.horizon_days)
             state = floor(session, site.id, datetime.now(UTC)) if floor else None
+            # planning today, nothing is scheduled to start in the hours already gone
+            not_before = (
+                max(0, shop.seconds(state.now)) if state and run.today == site_today(site) else 0
+            )
             schedule_seconds, scenario = run.schedule_seconds, run.scenario_id
             if scenario is not None:
                 changes = session.get_one(m.Scenario, scenario).changes
@@ -182,7 +186,16 @@ def execute_run(
         advance(factory, run_id, "scheduling", 0.3, progress)
         with clock("schedule"):
             placed, scheduled = _schedule(
-                factory, run_id, shop, snapshot, result, codes, schedule_seconds, progress, state
+                factory,
+                run_id,
+                shop,
+                snapshot,
+                result,
+                codes,
+                schedule_seconds,
+                progress,
+                state,
+                not_before,
             )
         advance(factory, run_id, "storing", 0.9, progress)
         with clock("store"), unit_of_work(factory) as session:
@@ -233,12 +246,13 @@ def _schedule(
     seconds: float,
     progress: Progress | None,
     floor: FloorState | None,
+    not_before: int = 0,
 ) -> tuple[Placed | None, dict[str, Any] | None]:
     """The finite-capacity schedule of every production order, and what the run's summary
     says of it: its figures; or, when the engine found none, its status and the reason;
     None when there was nothing to schedule."""
     orders = orders_to_schedule(result, codes, snapshot)
-    problem, steps = build_problem(shop, orders, feeds(result, codes, snapshot), floor)
+    problem, steps = build_problem(shop, orders, feeds(result, codes, snapshot), floor, not_before)
     if not problem.operations:
         return None, None
     schedule = solve(

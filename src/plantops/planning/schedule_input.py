@@ -85,7 +85,7 @@ def build_problem(
                 started.add(op_id)
                 release = min(release, operation.fixed.start if operation.fixed else release)
             else:
-                operation = _operation(shop, order, op_id, step, on)
+                operation = _operation(shop, order, op_id, step, on, not_before)
             operations.append(operation)
         due = shop.midnight(order.due + timedelta(days=1))  # due by the end of its day
         jobs.append(Job(order.code, release, due, weight=10 - order.priority))
@@ -142,7 +142,12 @@ def next_available(available: tuple[tuple[Time, Time], ...] | None, at: Time) ->
 
 
 def _operation(
-    shop: Shop, order: Order, op_id: str, step: Step, on: OnFloor | None = None
+    shop: Shop,
+    order: Order,
+    op_id: str,
+    step: Step,
+    on: OnFloor | None = None,
+    not_before: Time = 0,
 ) -> Operation:
     quantity = float(on.remaining if on is not None else order.quantity)
     modes = tuple(
@@ -156,7 +161,7 @@ def _operation(
     needs = (Need(pool_id(step.skill), step.crew_size),) if step.skill else ()
     fixed = None
     pin = shop.pinned.get((order.code, step.operation_id))
-    if pin is not None and pin[0] >= 0:  # a pin in the past has started: it is not moved
+    if pin is not None and pin[0] >= not_before:  # a slot already passed cannot be kept
         centers = [alt.work_center for alt in step.alternatives]
         if pin[1] in centers:
             fixed = Fixed(pin[0], centers.index(pin[1]))

@@ -4,7 +4,12 @@ Operations become eligible when their predecessors are placed; among them the en
 the one that can start earliest (within a window, so urgency can win over a slightly earlier
 start), ties broken by the latest start time a backward pass allows (most work remaining,
 earliest due date). Each one goes into the mode that finishes first, at the earliest time
-its calendar, resource (gaps and changeovers included), pools and flow line allow."""
+its calendar, resource (gaps and changeovers included), pools and flow line allow.
+
+Repairing a previous schedule (`Rule.follow`), an operation that had a place is not placed
+before its previous start, and goes into the mode that moves it least (the shift, plus the
+move penalty off its previous resource): what a disruption does not touch stays where it
+was, the rest shifts right in the previous order."""
 
 from __future__ import annotations
 
@@ -27,11 +32,13 @@ class Rule:
     window: int = 0  # starts within one window count as equal: 0 = a mean duration
     noise: float = 0.0  # random share added to the priorities (multi-start diversity)
     seed: int = 0
+    follow: bool = False  # repair: stay at or after the previous schedule, moving least
 
 
 class _Builder:
     def __init__(self, idx: Index, rule: Rule) -> None:
         self.idx = idx
+        self.follow = rule.follow
         self.rng = random.Random(rule.seed)
         self.lst = latest_starts(idx, rule.noise, self.rng)
         self.sol = Solution([0] * idx.n, [0] * idx.n, [0] * idx.n)
@@ -96,17 +103,29 @@ class _Builder:
 
     def _est(self, o: int) -> Time:
         lo, _, _ = lag_bounds(self.idx, self.sol, o)
-        return max(lo, self.idx.release[self.idx.op_job[o]])
+        return max(lo, self._release(o))
+
+    def _release(self, o: int) -> Time:
+        release = self.idx.release[self.idx.op_job[o]]
+        previous = self.idx.previous[o] if self.follow else None
+        return release if previous is None else max(release, previous[0])
 
     def _best_mode(self, o: int) -> tuple[int, Time, Time] | None:
         lo, _, end_lo = lag_bounds(self.idx, self.sol, o)
-        lo = max(lo, self.idx.release[self.idx.op_job[o]])
-        best: tuple[Time, Time, Time, int] | None = None
-        for m, (_, d, _) in enumerate(self.idx.modes[o]):
+        lo = max(lo, self._release(o))
+        previous = self.idx.previous[o] if self.follow else None
+        best: tuple[Time, Time, Time, int, Time] | None = None
+        for m, (r, d, _) in enumerate(self.idx.modes[o]):
             placed = self._place(o, m, lo, end_lo)
-            if placed is not None and (best is None or (placed[1], placed[0], d) < best[:3]):
-                best = (placed[1], placed[0], d, m)
-        return None if best is None else (best[3], best[1], best[0])
+            if placed is None:
+                continue
+            first = placed[1]  # earliest finish; repairing: the least move
+            if previous is not None:
+                first = abs(placed[0] - previous[0])
+                first += self.idx.move_penalty if r != previous[1] else 0
+            if best is None or (first, placed[0], d) < best[:3]:
+                best = (first, placed[0], d, m, placed[1])
+        return None if best is None else (best[3], best[1], best[4])
 
     def _place(self, o: int, m: int, t: Time, end_lo: Time) -> tuple[Time, Time] | None:
         """Earliest [s, e) for o in mode m from t on, or None when there is none."""

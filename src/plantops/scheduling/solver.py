@@ -87,6 +87,8 @@ class _Run:
     def _construct(self) -> None:
         """A few dispatching variants when they are cheap, the first feasible one otherwise."""
         rules = [Rule()]
+        if any(p is not None for p in self.idx.previous):  # a repair: the previous first
+            rules.insert(0, Rule(follow=True))
         if self.idx.n <= 3000:  # variants only while they are cheap
             rules += [Rule(window=1), Rule(window=1 << 40)]
             rules += [Rule(noise=0.5, seed=self.seed + k) for k in range(4)]

@@ -9,6 +9,7 @@ from hmac import compare_digest
 from html import escape
 from typing import Annotated, Any, TypeVar
 from urllib.parse import quote
+from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -18,13 +19,14 @@ from sqlalchemy.orm import Session
 
 from plantops.access.caller import Caller
 from plantops.errors import DomainError, NotFound, ValidationFailed
+from plantops.execution import reschedule
 from plantops.masterdata.models import Item
 from plantops.org.models import Site
 from plantops.planning import models as m
 from plantops.planning import queries, rough_cut, runs, whatif
 from plantops.planning.schemas import PlanRunIn
 from plantops.storage.engine import unit_of_work
-from plantops.types import OrderStatus
+from plantops.types import OrderStatus, PlanRunKind
 from plantops.web import plan_orders, what_if
 from plantops.web.home import STYLE
 from plantops.web.signin import signed_in
@@ -76,8 +78,9 @@ def _run_box(run: m.PlanRun | None, site: Site, csrf: str) -> str:
         f'<p class="problem">{escape(p.get("field", ""))} {escape(p.get("message", ""))}</p>'
         for p in (run.problems or [])[:50]
     )
+    title = "Reschedule" if run.kind is PlanRunKind.reschedule else "Plan"
     return (
-        f'<section class="box"><h2>Plan <small>as of {run.today} for '
+        f'<section class="box"><h2>{title} <small>as of {run.today} for '
         f"{run.horizon_days} days</small></h2><p>{state} · {when}</p>{problems}{form}</section>"
     )
 
@@ -100,6 +103,30 @@ def _figures(run: m.PlanRun) -> str:
     return (
         f'<section class="box"><h2>Figures</h2><div class="figures">{cells}</div>'
         f"{unscheduled}</section>"
+    )
+
+
+def _moves(moves: list[dict[str, Any]], zone: str) -> str:
+    """What the latest reschedule moved, and why (the disruption's direct effects first)."""
+    local = ZoneInfo(zone)
+    if not moves:
+        return '<section class="box"><h2>What moved</h2><p>Nothing moved.</p></section>'
+
+    def at(when: Any) -> str:
+        return f"{when.astimezone(local):%a %d %b %H:%M}" if when is not None else "-"
+
+    rows = "".join(
+        f"<tr><td><code>{escape(mv['order'])}</code></td><td>{mv['sequence']}</td>"
+        f"<td>{escape(mv['why'])}</td>"
+        f"<td>{escape(mv['from_work_center'] or '-')} {at(mv['from_start'])}</td>"
+        f"<td>{escape(mv['to_work_center'])} {at(mv['to_start'])}</td>"
+        f"<td>{escape(mv['detail'])}</td></tr>"
+        for mv in moves[:SHOWN]
+    )
+    head = "<tr><th>Order</th><th>Op</th><th>Why</th><th>Was</th><th>Now</th><th>Detail</th></tr>"
+    return (
+        f'<section class="box"><h2>What moved <small>{len(moves)} operations</small></h2>'
+        f"<table>{head}{rows}</table></section>"
     )
 
 
@@ -206,9 +233,15 @@ def render(
             bought, _ = queries.list_orders(
                 session, caller, m.PurchaseOrder, site.id, None, None, 10**6, 0
             )
-            body += _figures(done) + _late_orders(made, items)
+            body += _figures(done)
+            if done.kind is PlanRunKind.reschedule:
+                body += _moves(reschedule.moves_of(session, caller, done.id), site.time_zone)
+            body += _late_orders(made, items)
             body += plan_orders.orders_box(made, bought, items, site.code, csrf)
-            body += _exceptions(queries.run_exceptions(session, caller, done.id), items)
+            planned = next((r for r in recent if r.scenario_id is None and r.summary
+                            and r.kind is PlanRunKind.plan), None)  # fmt: skip
+            if planned is not None:  # exception messages come from MRP: a plan run's
+                body += _exceptions(queries.run_exceptions(session, caller, planned.id), items)
             body += _rough_cut(rough_cut.rough_cut(session, caller, site.id, done.today, 8))
         body += what_if.scenarios_box(session, caller, site, recent, csrf)
     refresh = '<meta http-equiv="refresh" content="2">' if active else ""
