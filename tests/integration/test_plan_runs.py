@@ -3,8 +3,9 @@ frozen fence, refusing inconsistent data whole, cancelling, one run per site at 
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import Engine, func, select
@@ -366,3 +367,33 @@ def test_an_extra_shift_already_past_or_under_way_adds_only_what_is_left(
     run = _scenario_run(plant, "PAST", "last week", shifts)
     assert run.status is PlanRunStatus.succeeded, run.problems
     assert run.summary is not None and run.summary["schedule"]["status"] in ("optimal", "feasible")
+
+
+def test_a_reschedule_from_the_command_line_shows_what_moved(
+    plant: sessionmaker[Session], configured: Engine
+) -> None:
+    planned = runner.invoke(app, ["plan", "run", "--site", "B1", "--schedule-seconds", "1"])
+    assert planned.exit_code == 0, planned.output
+    back = (datetime.now(ZoneInfo("Europe/Berlin")) + timedelta(days=4)).strftime("%Y-%m-%dT%H:%M")
+    args = ["plan", "reschedule", "--site", "B1", "--down", f"WELD={back}", "--rush",
+            "BIKE:2:2030-01-31", "--reason", "welder broke", "--schedule-seconds", "1"]  # fmt: skip
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    said = " ".join(result.output.split())
+    assert "reschedule" in said and " moved, " in said and "down" in said
+    with plant() as session:
+        run = session.scalars(select(m.PlanRun).order_by(m.PlanRun.id.desc())).first()
+        assert run is not None and run.status is PlanRunStatus.succeeded
+        rush = session.scalars(
+            select(m.ProductionOrder).where(m.ProductionOrder.code == f"RUSH-{run.id}-001")
+        ).one()
+        assert rush.status is OrderStatus.approved and rush.scheduled_end is not None
+    for bad, message in (
+        (["--down", "WELD=soon"], "down: 'WELD=soon': give CODE=2026-12-03T14:00"),
+        (["--down", "NOPE=2030-01-01T06:00"], "down: no NOPE at site B1"),
+        (["--rush", "BIKE:2"], "rush: 'BIKE:2': give ITEM:QUANTITY:YYYY-MM-DD"),
+        (["--rush", "BIKE:-1:2030-01-31"], "rush.0.quantity: Input should be greater than 0"),
+    ):
+        refused = runner.invoke(app, ["plan", "reschedule", "--site", "B1", *bad])
+        assert refused.exit_code == 1
+        assert message in " ".join(refused.output.split()), refused.output
