@@ -20,7 +20,7 @@ from sqlalchemy import insert, select
 from sqlalchemy.orm import Session, aliased, sessionmaker
 
 from plantops.access import audit
-from plantops.access.caller import SYSTEM, Caller
+from plantops.access.caller import Caller
 from plantops.access.roles import Action, Domain
 from plantops.errors import FieldError, ValidationFailed
 from plantops.execution.floor_state import read_floor
@@ -40,11 +40,12 @@ from plantops.planning.runs import (
     claim,
     end,
     fail,
-    finish,
     get_run,
     queue,
     reporter,
+    requester,
     site_today,
+    succeed,
 )
 from plantops.planning.schedule_input import Order, build_problem, operation_id
 from plantops.planning.schedule_result import Placed, PlacedOperation, place
@@ -237,10 +238,7 @@ def execute_reschedule(
                 raise Cancelled
             summary = _store(session, run, shop, before, repaired)
             summary["seconds"] = clock.seconds
-            run.summary = summary
-            finish(run, PlanRunStatus.succeeded)
-            actor = replace(SYSTEM, user_id=run.requested_by_id, username=run.requested_by)
-            audit.append(session, actor, "run", "plan_run", run.id, run.site_id, None, summary)
+            succeed(session, run, summary)
         if progress:
             progress("done", 1.0)
     except Cancelled:
@@ -518,7 +516,7 @@ def _create_rush(session: Session, run: m.PlanRun, before: Before) -> dict[str, 
     ).first()
     if taken is not None:
         raise Taken(FieldError(("rush", "code"), f"{taken} was taken while the run ran"))
-    actor = replace(SYSTEM, user_id=run.requested_by_id, username=run.requested_by)
+    actor = requester(run)
     created = {}
     for r in before.rush:
         order = m.ProductionOrder(

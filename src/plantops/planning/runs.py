@@ -207,10 +207,7 @@ def execute_run(
             summary["schedule"] = scheduled
             summary |= plan_figures(result, codes, snapshot, shop, placed)
             summary["seconds"] = clock.seconds
-            run.summary = summary
-            finish(run, PlanRunStatus.succeeded)
-            actor = replace(SYSTEM, user_id=run.requested_by_id, username=run.requested_by)
-            audit.append(session, actor, "run", "plan_run", run.id, run.site_id, None, summary)
+            succeed(session, run, summary)
         if progress:
             progress("done", 1.0)
     except Cancelled:
@@ -326,6 +323,18 @@ def end(
         if run.status in ACTIVE:
             run.problems = problems
             finish(run, status)
+
+
+def requester(run: m.PlanRun) -> Caller:
+    """Who a run acts for: whoever asked for it (the audit trail says so)."""
+    return replace(SYSTEM, user_id=run.requested_by_id, username=run.requested_by)
+
+
+def succeed(session: Session, run: m.PlanRun, summary: dict[str, Any]) -> None:
+    """The run done: its summary kept, and the run audited for whoever asked for it."""
+    run.summary = summary
+    finish(run, PlanRunStatus.succeeded)
+    audit.append(session, requester(run), "run", "plan_run", run.id, run.site_id, None, summary)
 
 
 def finish(run: m.PlanRun, status: PlanRunStatus) -> None:
