@@ -42,7 +42,7 @@ def worker(database: Path, seconds: float, down_hours: float) -> None:
     from plantops.masterdata.models import WorkCenter
     from plantops.org.models import Site
     from plantops.planning import models as m
-    from plantops.planning.runs import request_run
+    from plantops.planning.runs import end, request_run
     from plantops.planning.schedule_input import OBJECTIVE
     from plantops.planning.schemas import PlanRunIn
     from plantops.planning.shop import read_shop
@@ -128,7 +128,7 @@ def worker(database: Path, seconds: float, down_hours: float) -> None:
             }
             for name, value in figures.items():
                 out[way][name] = out[way].get(name, 0) + value
-        rs.end(factory, rid, PlanRunStatus.cancelled)  # compared, not done: the site is free
+        end(factory, rid, PlanRunStatus.cancelled)  # compared, not done: the site is free
         operations += len(repaired.placed.operations)
     out["operations"] = {"count": operations}
     print(json.dumps(out))

@@ -9,22 +9,9 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
-import pytest
 from sqlalchemy.orm import Session, sessionmaker
 
 from tests.floor import Floor
-
-Bound = tuple[sessionmaker[Session], str]
-
-
-@pytest.fixture
-def floor(api: httpx.Client) -> Floor:
-    return Floor(api)
-
-
-@pytest.fixture
-def factory(bound: Bound) -> sessionmaker[Session]:
-    return bound[0]
 
 
 def ok(response: httpx.Response) -> dict[str, Any]:

@@ -11,7 +11,6 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import httpx
-import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -19,20 +18,9 @@ from plantops.masterdata.models import Operation
 from plantops.planning.models import ProductionOrder, ScheduledOperation
 from tests.floor import Floor, approved_order
 
-Bound = tuple[sessionmaker[Session], str]
 BERLIN = ZoneInfo("Europe/Berlin")
 DONE = {"succeeded", "failed", "cancelled"}
 DUE = "2026-12-31"
-
-
-@pytest.fixture
-def floor(api: httpx.Client) -> Floor:
-    return Floor(api)
-
-
-@pytest.fixture
-def factory(bound: Bound) -> sessionmaker[Session]:
-    return bound[0]
 
 
 def next_monday() -> date:

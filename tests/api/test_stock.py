@@ -12,17 +12,10 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from tests.floor import Floor
 
-Bound = tuple[sessionmaker[Session], str]
-
 
 @pytest.fixture
 def floor(api: httpx.Client) -> Floor:
     return Floor(api, stock=True)
-
-
-@pytest.fixture
-def factory(bound: Bound) -> sessionmaker[Session]:
-    return bound[0]
 
 
 def posted(response: httpx.Response) -> list[dict[str, Any]]:

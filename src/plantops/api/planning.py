@@ -65,11 +65,15 @@ def start_run(
     response: Response,
 ) -> Any:
     with unit_of_work(sessions(request)) as session:
-        run = runs.request_run(session, caller(request), data)
-        out = PlanRunOut.model_validate(run)
+        out = PlanRunOut.model_validate(runs.request_run(session, caller(request), data))
+    return launched(request, response, out)
+
+
+def launched(request: Request, response: Response, run: PlanRunOut) -> PlanRunOut:
+    """A queued run (of either kind) handed to a worker process, and where to follow it."""
     request.app.state.jobs.launch(request.app.state.engine, run.id)
-    response.headers["Location"] = f"{request.url.path}/{run.id}"
-    return out
+    response.headers["Location"] = f"/api/v1/plan_runs/{run.id}"
+    return run
 
 
 @router.get("/plan_runs", response_model=list[PlanRunOut], summary="Recent plan runs")

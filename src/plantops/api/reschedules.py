@@ -9,6 +9,7 @@ from fastapi import APIRouter, Depends, Request, Response
 from pydantic import Field
 
 from plantops.api.auth import caller, sessions
+from plantops.api.planning import launched
 from plantops.api.problems import problem_responses
 from plantops.api.records import strict_body
 from plantops.execution import reschedule
@@ -41,9 +42,7 @@ def start_reschedule(
     with unit_of_work(sessions(request)) as session:
         run = reschedule.request_reschedule(session, caller(request), data)
         out = PlanRunOut.model_validate(run)
-    request.app.state.jobs.launch(request.app.state.engine, run.id)
-    response.headers["Location"] = f"/api/v1/plan_runs/{run.id}"
-    return out
+    return launched(request, response, out)
 
 
 @router.get(

@@ -33,18 +33,18 @@ from plantops.planning import models as m
 from plantops.planning.floor_state import FloorState
 from plantops.planning.results import order_times, store_schedule
 from plantops.planning.runs import (
-    Cancelled,
     Clock,
     Progress,
+    Refused,
     advance,
     claim,
-    end,
-    fail,
     get_run,
+    outcome,
     queue,
     reporter,
     requester,
     site_today,
+    storing,
     succeed,
 )
 from plantops.planning.schedule_input import Order, build_problem, operation_id
@@ -54,7 +54,7 @@ from plantops.planning.sites import visible_site
 from plantops.planning.snapshot import policy_of
 from plantops.scheduling.problem import Objective, Planned, Problem, Term, Time
 from plantops.scheduling.solver import solve
-from plantops.storage.engine import consistent_read, unit_of_work
+from plantops.storage.engine import consistent_read
 from plantops.types import MakeOrBuy, OperationStatus, OrderStatus, PlanRunKind, PlanRunStatus
 from plantops.types import WorkCenterState as State
 
@@ -95,14 +95,6 @@ class Why:
     knock_on = "knock_on"  # made room for, or follows, what moved
     added = "added"  # not scheduled before: a rush order, a new one
     resumes = "resumes"  # started, on a work center that is down: it goes on when it is back
-
-
-class Taken(Exception):
-    """A rush order's code was taken by someone else while the run ran."""
-
-    def __init__(self, problem: FieldError) -> None:
-        super().__init__(problem.message)
-        self.problem = problem
 
 
 def request_reschedule(session: Session, caller: Caller, data: RescheduleIn) -> m.PlanRun:
@@ -217,7 +209,7 @@ def execute_reschedule(
     if not claim(factory, run_id):
         return
     clock = Clock()
-    try:
+    with outcome(factory, run_id, "reschedule"):
         advance(factory, run_id, "reading the floor", 0.05, progress)
         with clock("snapshot"), consistent_read(factory) as session:
             run = session.get_one(m.PlanRun, run_id)
@@ -226,29 +218,17 @@ def execute_reschedule(
             before = read_before(session, site, run)
             site_id, seconds = site.id, run.schedule_seconds
         if shop.problems:
-            return fail(factory, run_id, shop.problems)
+            raise Refused(shop.problems)
         advance(factory, run_id, "scheduling", 0.3, progress)
         with clock("schedule"):
             repaired = repair(shop, before, seconds, factory, run_id, progress)
         advance(factory, run_id, "storing", 0.9, progress)
-        with clock("store"), unit_of_work(factory) as session:
-            session.get_one(Site, site_id, with_for_update=True)  # one store at a time
-            run = session.get_one(m.PlanRun, run_id)
-            if run.cancel_requested:
-                raise Cancelled
+        with clock("store"), storing(factory, run_id, site_id) as (session, run):
             summary = _store(session, run, shop, before, repaired)
             summary["seconds"] = clock.seconds
             succeed(session, run, summary)
         if progress:
             progress("done", 1.0)
-    except Cancelled:
-        end(factory, run_id, PlanRunStatus.cancelled)
-    except Taken as taken:
-        fail(factory, run_id, [taken.problem])
-    except Exception:
-        log.exception("reschedule %s broke", run_id)
-        end(factory, run_id, PlanRunStatus.failed, [{"field": "", "message": "the run broke"}])
-        raise
 
 
 def read_before(session: Session, site: Site, run: m.PlanRun) -> Before:
@@ -515,7 +495,7 @@ def _create_rush(session: Session, run: m.PlanRun, before: Before) -> dict[str, 
         )
     ).first()
     if taken is not None:
-        raise Taken(FieldError(("rush", "code"), f"{taken} was taken while the run ran"))
+        raise Refused([FieldError(("rush", "code"), f"{taken} was taken while the run ran")])
     actor = requester(run)
     created = {}
     for r in before.rush:

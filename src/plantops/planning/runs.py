@@ -158,7 +158,7 @@ def execute_run(
     if not claim(factory, run_id):
         return
     clock = Clock()
-    try:
+    with outcome(factory, run_id, "plan run"):
         advance(factory, run_id, "reading the plant", 0.05, progress)
         with clock("snapshot"), consistent_read(factory) as session:
             run = session.get_one(m.PlanRun, run_id)
@@ -175,13 +175,13 @@ def execute_run(
                 changes = session.get_one(m.Scenario, scenario).changes
                 apply_changes(changes, snapshot, shop)
         if snapshot.problems or shop.problems:
-            return fail(factory, run_id, snapshot.problems + shop.problems)
+            raise Refused(snapshot.problems + shop.problems)
         advance(factory, run_id, "MRP", 0.2, progress)
         with clock("mrp"):
             try:
                 result = plan(snapshot.problem)
             except MrpInputError as error:
-                return fail(factory, run_id, error.problems)
+                raise Refused(error.problems) from None
             codes = order_codes(run_id, result)
         advance(factory, run_id, "scheduling", 0.3, progress)
         with clock("schedule"):
@@ -198,11 +198,7 @@ def execute_run(
                 not_before,
             )
         advance(factory, run_id, "storing", 0.9, progress)
-        with clock("store"), unit_of_work(factory) as session:
-            session.get_one(Site, snapshot.site_id, with_for_update=True)  # one store at a time
-            run = session.get_one(m.PlanRun, run_id)
-            if run.cancel_requested:
-                raise Cancelled
+        with clock("store"), storing(factory, run_id, snapshot.site_id) as (session, run):
             summary = store(session, run, snapshot, result, codes, placed)
             summary["schedule"] = scheduled
             summary |= plan_figures(result, codes, snapshot, shop, placed)
@@ -210,12 +206,44 @@ def execute_run(
             succeed(session, run, summary)
         if progress:
             progress("done", 1.0)
+
+
+class Refused(Exception):
+    """What the run read cannot be planned: it fails with these problems, storing nothing."""
+
+    def __init__(self, problems: list[FieldError]) -> None:
+        super().__init__(f"{len(problems)} problem(s)")
+        self.problems = problems
+
+
+@contextmanager
+def outcome(factory: sessionmaker[Session], run_id: int, what: str) -> Iterator[None]:
+    """How a run that does not succeed ends: cancelled, refused with its problems, or broken
+    (logged, and raised again)."""
+    try:
+        yield
     except Cancelled:
         end(factory, run_id, PlanRunStatus.cancelled)
+    except Refused as refused:
+        fail(factory, run_id, refused.problems)
     except Exception:
-        log.exception("plan run %s broke", run_id)
+        log.exception("%s %s broke", what, run_id)
         end(factory, run_id, PlanRunStatus.failed, [{"field": "", "message": "the run broke"}])
         raise
+
+
+@contextmanager
+def storing(
+    factory: sessionmaker[Session], run_id: int, site_id: int
+) -> Iterator[tuple[Session, m.PlanRun]]:
+    """The transaction that stores a run's result: one store per site at a time (the site's
+    row locked), and none once a cancel was asked for."""
+    with unit_of_work(factory) as session:
+        session.get_one(Site, site_id, with_for_update=True)
+        run = session.get_one(m.PlanRun, run_id)
+        if run.cancel_requested:
+            raise Cancelled
+        yield session, run
 
 
 class Clock:

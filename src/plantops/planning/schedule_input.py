@@ -81,9 +81,9 @@ def build_problem(
         for op_id, step, on in kept:
             steps_of[op_id] = (order.code, step)
             if on is not None and on.started_at is not None:
-                operation = _running(op_id, order.code, step, on, resources, now)
+                operation, start = _running(op_id, order.code, step, on, resources, now)
                 started.add(op_id)
-                release = min(release, operation.fixed.start if operation.fixed else release)
+                release = min(release, start)
             else:
                 operation = _operation(shop, order, op_id, step, on, not_before)
             operations.append(operation)
@@ -114,7 +114,7 @@ def _running(
     on: OnFloor,
     resources: dict[str, Resource],
     now: Time,
-) -> Operation:
+) -> tuple[Operation, Time]:
     """A started operation stays on the work center it runs on, from now (or when that work
     center is next available) for what is left to make; its setup is behind it."""
     alternative = next(
@@ -125,7 +125,7 @@ def _running(
     needs = (Need(pool_id(step.skill), step.crew_size),) if step.skill else ()
     resource = resources.get(on.work_center)
     start = next_available(resource.available if resource else None, now)
-    return Operation(op_id, order, (mode,), needs, Breaks.pause, Fixed(start, 0))
+    return Operation(op_id, order, (mode,), needs, Breaks.pause, Fixed(start, 0)), start
 
 
 MIN_LEFT = 60  # a started operation with everything reported still holds its work center
