@@ -5,14 +5,15 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from plantops.access import audit
 from plantops.access.caller import Caller
 from plantops.access.credentials import TOKEN_PREFIX, digest, new_secret
 from plantops.access.models import ApiToken, User
-from plantops.access.roles import Action, Domain
+from plantops.access.roles import Action, Domain, Role
+from plantops.access.users import scope_of_id
 from plantops.errors import NotFound, ValidationFailed
 
 MAX_DAYS = 366
@@ -66,17 +67,25 @@ def revoke(session: Session, actor: Caller, token_id: int, *, own: bool = False)
     return token
 
 
-def authenticate(session: Session, secret: str) -> User | None:
-    """The active user a live token belongs to, or None."""
+def authenticate(session: Session, secret: str) -> Caller | None:
+    """Who an active user's live token lets act, or None. Read as plain rows, not as
+    objects: terminals send it with every event."""
     if not secret.startswith(TOKEN_PREFIX) or len(secret) > 200:
         return None
-    token = session.scalar(select(ApiToken).where(ApiToken.digest == digest(secret)))
+    found = session.execute(
+        select(ApiToken.id, ApiToken.expires_at, ApiToken.revoked_at, ApiToken.last_used_at,
+               User.id, User.username, User.role, User.everywhere, User.active)
+        .join(User, User.id == ApiToken.user_id)
+        .where(ApiToken.digest == digest(secret))
+    ).one_or_none()  # fmt: skip
+    if found is None:
+        return None
+    token_id, expires_at, revoked_at, last_used_at, user_id, username, role, everywhere, active = (
+        found
+    )
     now = datetime.now(UTC)
-    if token is None or token.revoked_at is not None or token.expires_at <= now:
+    if revoked_at is not None or expires_at <= now or not active:
         return None
-    user = session.get(User, token.user_id)
-    if user is None or not user.active:
-        return None
-    if token.last_used_at is None or now - token.last_used_at > USED_EVERY:
-        token.last_used_at = now
-    return user
+    if last_used_at is None or now - last_used_at > USED_EVERY:
+        session.execute(update(ApiToken).where(ApiToken.id == token_id).values(last_used_at=now))
+    return Caller(user_id, username, Role(role), scope_of_id(session, user_id, everywhere))

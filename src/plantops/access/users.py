@@ -183,8 +183,20 @@ def list_users(session: Session, actor: Caller) -> list[tuple[User, dict[str, An
 def scope_of(session: Session, user: User) -> Scope:
     if user.everywhere:
         return EVERYWHERE
-    site_ids = {g.site_id for g in user.grants if g.site_id is not None}
-    region_ids = {g.region_id for g in user.grants if g.region_id is not None}
+    return _granted(session, [(g.site_id, g.region_id) for g in user.grants])
+
+
+def scope_of_id(session: Session, user_id: int, everywhere: bool) -> Scope:
+    """A user's scope, for who has only their id at hand (an API request's token)."""
+    if everywhere:
+        return EVERYWHERE
+    pairs = session.execute(select(Grant.site_id, Grant.region_id).where(Grant.user_id == user_id))
+    return _granted(session, [(site_id, region_id) for site_id, region_id in pairs])
+
+
+def _granted(session: Session, grants: list[tuple[int | None, int | None]]) -> Scope:
+    site_ids = {site_id for site_id, _ in grants if site_id is not None}
+    region_ids = {region_id for _, region_id in grants if region_id is not None}
     if region_ids:
         rows = session.scalars(select(SITES.c.id).where(SITES.c.region_id.in_(region_ids)))
         site_ids |= set(rows)

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-
-from fastapi import APIRouter, Depends, FastAPI, Request, Response
+from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi_offline import FastAPIOffline
 from sqlalchemy import Engine
 
@@ -49,16 +47,7 @@ def create_app(engine: Engine | None = None) -> FastAPI:
     problems.install(app)
     execution.document(app)
 
-    @app.middleware("http")
-    async def limit_body(
-        request: Request, call_next: Callable[[Request], Awaitable[Response]]
-    ) -> Response:
-        length = request.headers.get("content-length", "0")
-        if not length.isdigit() or int(length) > settings().max_body_bytes:
-            return problems.problem(
-                413, "Payload too large", f"bodies are limited to {settings().max_body_bytes} bytes"
-            )
-        return await call_next(request)
+    app.add_middleware(problems.BodyLimit, limit=settings().max_body_bytes)
 
     public = APIRouter(prefix="/api/v1")
     api = APIRouter(
@@ -73,12 +62,14 @@ def create_app(engine: Engine | None = None) -> FastAPI:
             connection.exec_driver_sql("SELECT 1")
         return {"status": "ok", "version": plantops.__version__}
 
+    # The floor's events first: terminals send them many times a second, and a request is
+    # matched against the routes in order (no path here overlaps another router's).
+    api.include_router(execution.router)
     for spec in RESOURCES:
         api.include_router(record_router(spec))
     api.include_router(availability_router)
     api.include_router(planning.router)
     api.include_router(scenarios.router)
-    api.include_router(execution.router)
     api.include_router(reschedules.router)
     api.include_router(inventory.router)
     api.include_router(transfer_router)

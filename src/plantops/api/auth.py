@@ -40,9 +40,10 @@ def authenticate(
     with unit_of_work(sessions(request)) as session:
         if header is not None:
             secret = credentials.credentials if credentials is not None else ""
-            user = tokens.authenticate(session, secret)
-            if user is None:
+            by_token = tokens.authenticate(session, secret)
+            if by_token is None:
                 raise Unauthenticated("the API token is unknown, expired or revoked")
+            caller = by_token
         elif session_id is not None:
             found = logins.resume(session, session_id)
             if found is None:
@@ -53,9 +54,9 @@ def authenticate(
                 sent.encode(), web.csrf_token.encode()
             ):
                 raise Forbidden(f"a change from the web UI needs the {CSRF_HEADER} header")
+            caller = caller_of(session, user)
         else:
             raise Unauthenticated("sign in, or send an API token: Authorization: Bearer pot_...")
-        caller = caller_of(session, user)
     request.state.caller = caller
     return caller
 

@@ -11,6 +11,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from sqlalchemy.exc import OperationalError
 from starlette.exceptions import HTTPException
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from plantops.errors import DomainError, FieldError, StaleVersion, ValidationFailed
 
@@ -177,3 +178,23 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(RequestValidationError, _request_validation)
     app.add_exception_handler(HTTPException, _http)
     app.add_exception_handler(Exception, _unexpected)
+
+
+class BodyLimit:
+    """Refuses (413) a request whose Content-Length is over `limit` bytes, or is not a
+    number, before anything reads it. Plain ASGI, not Starlette's BaseHTTPMiddleware: this
+    runs on every request, and terminals send many small ones."""
+
+    def __init__(self, app: ASGIApp, limit: int) -> None:
+        self.app, self.limit = app, limit
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            length = next((v for k, v in scope["headers"] if k == b"content-length"), b"0")
+            if not length.isdigit() or int(length) > self.limit:
+                refusal = problem(
+                    413, "Payload too large", f"bodies are limited to {self.limit} bytes"
+                )
+                await refusal(scope, receive, send)
+                return
+        await self.app(scope, receive, send)

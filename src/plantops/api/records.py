@@ -91,6 +91,13 @@ def strict_body(model: type[BaseModel]) -> Callable[[Request], Awaitable[Any]]:
     return parse
 
 
+def documented_body(model: str) -> dict[str, Any]:
+    """`openapi_extra` for a route that parses its body only with strict_body: the body in
+    the OpenAPI document, as components/schemas/`model` (see api.execution.document)."""
+    schema = {"$ref": f"#/components/schemas/{model}"}
+    return {"requestBody": {"required": True, "content": {"application/json": {"schema": schema}}}}
+
+
 def write(
     request: Request,
     spec: ResourceSpec,

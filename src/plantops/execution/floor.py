@@ -10,6 +10,7 @@ what does not fit is flagged for a supervisor (execution.checks.Timing)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from decimal import Decimal
 
@@ -23,6 +24,7 @@ from plantops.execution.checks import timing
 from plantops.execution.lifecycle import (
     OPERATION_EVENTS,
     ORDER_EVENT_TARGET,
+    ORDER_EVENTS,
     EventKind,
     Report,
     Tally,
@@ -35,7 +37,7 @@ from plantops.execution.lifecycle import (
 from plantops.execution.models import OrderOperation, ShopEvent
 from plantops.execution.outcome import Outcome
 from plantops.execution.schemas import EventIn, OperationTallyOut
-from plantops.inventory import floor_moves
+from plantops.inventory import balances, floor_moves
 from plantops.planning.models import ProductionOrder
 from plantops.storage import txcache
 from plantops.types import OperationStatus, OrderStatus
@@ -43,6 +45,44 @@ from plantops.types import OperationStatus, OrderStatus
 E, O, Op = EventKind, OrderStatus, OperationStatus  # noqa: E741
 STOPPED = frozenset({O.on_hold, O.closed, O.cancelled})
 ZERO = Decimal(0)
+
+
+def hold(session: Session, events: Sequence[EventIn]) -> None:
+    """Lock the orders the events are about and read their operations and their sites' stock
+    policies, all at once, before any event changes a row: two statements for a batch of a
+    thousand rather than three per order, and no flush between the reads. Orders are locked
+    in order of id, so two writers holding several of them cannot deadlock."""
+    op_ids = {e.order_operation_id for e in events if e.kind in OPERATION_EVENTS}
+    order_ids = {e.production_order_id for e in events if e.kind in ORDER_EVENTS}
+    op_ids.discard(None)
+    order_ids.discard(None)
+    if not op_ids and not order_ids:
+        return
+    wanted = ProductionOrder.id.in_(order_ids) | ProductionOrder.id.in_(
+        select(OrderOperation.production_order_id).where(OrderOperation.id.in_(op_ids))
+    )
+    orders = session.scalars(
+        select(ProductionOrder)
+        .where(wanted)
+        .order_by(ProductionOrder.id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).all()
+    held_orders = txcache.of(session, "locked_orders")
+    held_ops = txcache.of(session, "order_operations")
+    for order in orders:
+        held_orders[order.id] = order
+        held_ops[order.id] = []
+    ops = session.scalars(
+        select(OrderOperation)
+        .where(OrderOperation.production_order_id.in_([o.id for o in orders]))
+        .order_by(OrderOperation.production_order_id, OrderOperation.sequence)
+        .execution_options(populate_existing=True)
+    )
+    for op in ops:
+        held_ops[op.production_order_id].append(op)
+    for site_id in sorted({o.site_id for o in orders}):
+        balances.policy_of(session, site_id)
 
 
 def locked_order(session: Session, caller: Caller, order_id: int | None) -> ProductionOrder:

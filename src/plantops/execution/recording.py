@@ -39,12 +39,20 @@ class Recorded:
 
 
 def record(
-    session: Session, caller: Caller, event: EventIn, now: datetime, *, fast: bool = False
+    session: Session,
+    caller: Caller,
+    event: EventIn,
+    now: datetime,
+    *,
+    fast: bool = False,
+    alone: bool = False,
 ) -> Recorded:
     """Record one event in the caller's transaction, or answer a re-sending of one already
     recorded. A refusal keeps nothing of it: the event runs in a savepoint, flushed at once so
     a key another connection just recorded is found here; `fast` (a batch) spares both where
-    nothing can refuse the event once it began to change rows (see `guarded`)."""
+    nothing can refuse the event once it began to change rows (see `guarded`). `alone`: the
+    transaction is the event's own, and a refusal or a key recorded meanwhile (the commit's
+    IntegrityError, for the caller to try again) rolls it back whole: no savepoint."""
     caller.require(Domain.execution, Action.create, "shop-floor events")
     if event.kind in ORDER_EVENTS:
         caller.require(Domain.execution, Action.update, "production orders on the floor")
@@ -57,16 +65,20 @@ def record(
     problems = field_problems(event)
     if problems:
         raise ValidationFailed(f"{problems[0].pointer()[1:]}: {problems[0].message}", problems)
+    if alone:
+        floor.hold(session, [event])
     try:
-        if not fast or guarded(session, event):
+        if alone or (fast and not guarded(session, event)):
+            row = _append(session, caller, event, body, now)
+        else:
             with session.begin_nested():
                 row = _append(session, caller, event, body, now)
                 session.flush()
-        else:
-            row = _append(session, caller, event, body, now)
-    except (IntegrityError, DomainError):
+    except (IntegrityError, DomainError) as refused:
         # another connection may have recorded the same key between our look and our
         # insert (PostgreSQL: we waited for its lock, and now it is there)
+        if alone and isinstance(refused, IntegrityError):
+            raise  # the transaction is spoilt: the caller tries again in a new one
         earlier = _recorded(session, key)
         if earlier is None:
             raise
@@ -103,6 +115,7 @@ def record_all(
     known.update(dict.fromkeys(keys))  # looked up at once: absent unless found below
     found = session.scalars(select(ShopEvent).where(ShopEvent.idempotency_key.in_(keys)))
     known.update({row.idempotency_key: row for row in found})
+    floor.hold(session, [e for e in events if known[e.idempotency_key] is None])
     results: list[Recorded | DomainError] = []
     for event in events:
         try:
