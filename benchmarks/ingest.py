@@ -22,6 +22,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
+import os
 import platform
 import statistics
 import sys
@@ -82,6 +83,29 @@ def singles(base: str, headers: dict[str, str], operations: list[int]) -> list[f
     return latencies
 
 
+class Steal:
+    """The share of the machine's CPU time the hypervisor gave to other machines (the
+    `steal` column of /proc/stat) from now until `share` is asked: a shared machine's noise."""
+
+    def __init__(self) -> None:
+        self.start = self._times()
+
+    @staticmethod
+    def _times() -> list[int]:
+        with contextlib.suppress(OSError):
+            return [int(v) for v in Path("/proc/stat").read_text().split("\n")[0].split()[1:9]]
+        return [0] * 8
+
+    def share(self) -> float:
+        spent = [b - a for a, b in zip(self.start, self._times(), strict=True)]
+        return round(100 * spent[7] / (sum(spent) or 1), 1)
+
+
+def workers(backend: str) -> int:
+    """As a plant would serve it: SQLite by one process, PostgreSQL by one per core."""
+    return 1 if backend == "sqlite" else os.cpu_count() or 1
+
+
 def percentile(values: list[float], share: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
@@ -94,7 +118,8 @@ def run(backend: str) -> dict[str, Any]:
     with fresh_database(backend) as url:
         token, operations = prepared(url, ORDERS)
         headers = {"Authorization": f"Bearer {token}"}
-        served = Served(url)
+        served = Served(url, workers=workers(backend))
+        stolen = Steal()
         served.start()
         try:
             with httpx.Client(base_url=served.base, headers=headers, timeout=120) as client:
@@ -103,7 +128,9 @@ def run(backend: str) -> dict[str, Any]:
         finally:
             served.stop()
     return {
-        "backend": backend, "date": date.today().isoformat(), "machine": _machine(),
+        "backend": backend, "server_processes": workers(backend),
+        "date": date.today().isoformat(), "machine": _machine(),
+        "cpu_stolen_pct": stolen.share(),
         "batch_events_per_s": round(statistics.median(rates)),
         "batch_min": round(min(rates)), "batch_max": round(max(rates)),
         "single_p50_ms": round(percentile(latencies, 0.50), 1),
@@ -142,7 +169,13 @@ def main() -> None:
             print(json.dumps(result), flush=True)
         medians = {
             key: statistics.median(r[key] for r in found)
-            for key in ("batch_events_per_s", "single_p50_ms", "single_p95_ms", "single_p99_ms")
+            for key in (
+                "batch_events_per_s",
+                "single_p50_ms",
+                "single_p95_ms",
+                "single_p99_ms",
+                "cpu_stolen_pct",
+            )
         }
         print(f"{backend}: medians of {len(found)} runs: {json.dumps(medians)}", flush=True)
 

@@ -154,13 +154,13 @@ class Served:
     """`plantops serve` on `url` in a process of its own, which can be killed (kill -9) and
     started again on the same port."""
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, workers: int = 1) -> None:
         import socket
 
         with socket.socket() as sock:
             sock.bind(("127.0.0.1", 0))
             self.port = int(sock.getsockname()[1])
-        self.url = url
+        self.url, self.workers = url, workers
         self.base = f"http://127.0.0.1:{self.port}"
         self.process: Any = None
 
@@ -174,7 +174,7 @@ class Served:
         env = os.environ | {"PLANTOPS_DATABASE_URL": self.url, "PLANTOPS_PORT": str(self.port)}
         executable = Path(sys.executable).parent / "plantops"
         self.process = subprocess.Popen(
-            [str(executable), "serve"], env=env,
+            [str(executable), "serve", "--workers", str(self.workers)], env=env,
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         )  # fmt: skip
         deadline = time.monotonic() + 60

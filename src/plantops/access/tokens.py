@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
 
 from plantops.access import audit
@@ -67,17 +67,20 @@ def revoke(session: Session, actor: Caller, token_id: int, *, own: bool = False)
     return token
 
 
+_BEARER = (
+    select(ApiToken.id, ApiToken.expires_at, ApiToken.revoked_at, ApiToken.last_used_at,
+           User.id, User.username, User.role, User.everywhere, User.active)
+    .join(User, User.id == ApiToken.user_id)
+    .where(ApiToken.digest == bindparam("digest"))
+)  # fmt: skip
+
+
 def authenticate(session: Session, secret: str) -> Caller | None:
     """Who an active user's live token lets act, or None. Read as plain rows, not as
     objects: terminals send it with every event."""
     if not secret.startswith(TOKEN_PREFIX) or len(secret) > 200:
         return None
-    found = session.execute(
-        select(ApiToken.id, ApiToken.expires_at, ApiToken.revoked_at, ApiToken.last_used_at,
-               User.id, User.username, User.role, User.everywhere, User.active)
-        .join(User, User.id == ApiToken.user_id)
-        .where(ApiToken.digest == digest(secret))
-    ).one_or_none()  # fmt: skip
+    found = session.execute(_BEARER, {"digest": digest(secret)}).one_or_none()
     if found is None:
         return None
     token_id, expires_at, revoked_at, last_used_at, user_id, username, role, everywhere, active = (

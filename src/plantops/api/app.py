@@ -50,11 +50,6 @@ def create_app(engine: Engine | None = None) -> FastAPI:
     app.add_middleware(problems.BodyLimit, limit=settings().max_body_bytes)
 
     public = APIRouter(prefix="/api/v1")
-    api = APIRouter(
-        prefix="/api/v1",
-        dependencies=[Depends(authenticate)],
-        responses=problems.problem_responses(401, 403),
-    )
 
     @public.get("/health", tags=["system"], summary="Liveness and database check (no sign-in)")
     def health(request: Request) -> dict[str, str]:
@@ -62,22 +57,31 @@ def create_app(engine: Engine | None = None) -> FastAPI:
             connection.exec_driver_sql("SELECT 1")
         return {"status": "ok", "version": plantops.__version__}
 
-    # The floor's events first: terminals send them many times a second, and a request is
-    # matched against the routes in order (no path here overlaps another router's).
-    api.include_router(execution.router)
-    for spec in RESOURCES:
-        api.include_router(record_router(spec))
-    api.include_router(availability_router)
-    api.include_router(planning.router)
-    api.include_router(scenarios.router)
-    api.include_router(reschedules.router)
-    api.include_router(inventory.router)
-    api.include_router(transfer_router)
-    api.include_router(audit.router)
-    api.include_router(me.router)
-    api.include_router(users.router)
     app.include_router(public)
-    app.include_router(api)
+    # Each router straight onto the app, signed in, under /api/v1: FastAPI (>= 0.137) matches
+    # a request against the routers in order, and each level of nesting matches it again.
+    # The floor's events first: terminals send them many times a second (no path here
+    # overlaps another router's, so the order changes nothing else).
+    signed_in: list[APIRouter] = [
+        execution.router,
+        *(record_router(spec) for spec in RESOURCES),
+        availability_router,
+        planning.router,
+        scenarios.router,
+        reschedules.router,
+        inventory.router,
+        transfer_router,
+        audit.router,
+        me.router,
+        users.router,
+    ]
+    for router in signed_in:
+        app.include_router(
+            router,
+            prefix="/api/v1",
+            dependencies=[Depends(authenticate)],
+            responses=problems.problem_responses(401, 403),
+        )
     app.include_router(home.router)
     app.include_router(plan.router)
     app.include_router(signin.router)

@@ -62,7 +62,7 @@ def post_event(request: Request, data: Annotated[EventIn, Depends(strict_body(Ev
         recorded = with_retries(
             sessions(request), lambda session: record(session, who, data, now, alone=True)
         )
-    except IntegrityError:  # its key recorded meanwhile by another connection: the replay
+    except IntegrityError:  # its key is recorded (a re-sending): answered from the key
         recorded = with_retries(sessions(request), lambda session: record(session, who, data, now))
     headers = {REPLAYED: "true"} if recorded.replayed else None
     return JSONResponse(recorded.answer, status_code=201, headers=headers)

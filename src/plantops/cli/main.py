@@ -45,6 +45,9 @@ def serve(
     host: str = typer.Option(None, help="address to listen on (default PLANTOPS_HOST)"),
     port: int = typer.Option(None, help="port (default PLANTOPS_PORT or 8000)"),
     prepare: bool = typer.Option(False, help="migrate, and load the demo plant if empty"),
+    workers: int = typer.Option(
+        1, min=1, max=64, help="server processes (PostgreSQL: one per core; SQLite: one)"
+    ),
 ) -> None:
     """Serve the API, its docs and the web pages."""
     import uvicorn
@@ -52,6 +55,10 @@ def serve(
     from plantops.api.app import create_app
 
     engine = make_engine()
+    if workers > 1 and engine.dialect.name == "sqlite":
+        # SQLite takes one writer at a time: processes would queue on its file lock (polled
+        # with sleeps) instead of on the lock one process hands over at once
+        raise typer.BadParameter("SQLite is served by one process", param_hint="--workers")
     if prepare:
         with user_errors():
             upgrade(engine)
@@ -67,8 +74,15 @@ def serve(
                 "(shown once; change it with `plantops user set-password admin`)",
                 soft_wrap=True,
             )
-    console.print(f"PlantOps on http://{host or settings().host}:{port or settings().port}")
-    uvicorn.run(create_app(engine), host=host or settings().host, port=port or settings().port)
+    host, port = host or settings().host, port or settings().port
+    console.print(f"PlantOps on http://{host}:{port}")
+    if workers == 1:
+        uvicorn.run(create_app(engine), host=host, port=port)
+    else:  # each process builds its own app (and engine) from the environment
+        engine.dispose()
+        uvicorn.run(
+            "plantops.api.app:create_app", factory=True, workers=workers, host=host, port=port
+        )
 
 
 def first_admin(engine: Engine) -> str | None:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -51,15 +51,17 @@ def record(
     recorded. A refusal keeps nothing of it: the event runs in a savepoint, flushed at once so
     a key another connection just recorded is found here; `fast` (a batch) spares both where
     nothing can refuse the event once it began to change rows (see `guarded`). `alone`: the
-    transaction is the event's own, and a refusal or a key recorded meanwhile (the commit's
-    IntegrityError, for the caller to try again) rolls it back whole: no savepoint."""
+    transaction is the event's own, so a refusal rolls it back whole (no savepoint), and the
+    key is not looked up first: a new event is the rule, a re-sending the exception. One
+    that is refused is answered from the key; one that is not fails the commit on the key's
+    unique index (IntegrityError), and the caller tries again without `alone`."""
     caller.require(Domain.execution, Action.create, "shop-floor events")
     if event.kind in ORDER_EVENTS:
         caller.require(Domain.execution, Action.update, "production orders on the floor")
     body = event.digest()
     known = txcache.of(session, "event_keys")
     key = event.idempotency_key
-    earlier = known[key] if key in known else _recorded(session, key)
+    earlier = None if alone else known[key] if key in known else _recorded(session, key)
     if earlier is not None:
         return _replay(caller, earlier, body)
     problems = field_problems(event)
@@ -129,8 +131,11 @@ def answer_of(row: ShopEvent) -> dict[str, Any]:
     return {"id": row.id, "idempotency_key": row.idempotency_key, **row.answer}
 
 
+_BY_KEY = select(ShopEvent).where(ShopEvent.idempotency_key == bindparam("key"))
+
+
 def _recorded(session: Session, key: str) -> ShopEvent | None:
-    return session.scalar(select(ShopEvent).where(ShopEvent.idempotency_key == key))
+    return session.scalar(_BY_KEY, {"key": key})
 
 
 def _replay(caller: Caller, earlier: ShopEvent, body: str) -> Recorded:

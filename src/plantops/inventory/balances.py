@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -44,13 +44,20 @@ def policy_of(session: Session, site_id: int) -> Policy | None:
     return policy
 
 
+_FIRST_LOCATION = (
+    select(Location.id)
+    .where(Location.site_id == bindparam("site"))
+    .order_by(Location.code)
+    .limit(1)
+)
+_POLICY = select(InventoryPolicy).where(InventoryPolicy.site_id == bindparam("site"))
+
+
 def _policy(session: Session, site_id: int) -> Policy | None:
-    first = session.scalar(
-        select(Location.id).where(Location.site_id == site_id).order_by(Location.code).limit(1)
-    )
+    first = session.scalar(_FIRST_LOCATION, {"site": site_id})
     if first is None:
         return None
-    row = session.scalar(select(InventoryPolicy).where(InventoryPolicy.site_id == site_id))
+    row = session.scalar(_POLICY, {"site": site_id})
     if row is None:
         return Policy(False, first, first)
     return Policy(
