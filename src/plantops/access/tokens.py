@@ -68,8 +68,9 @@ def revoke(session: Session, actor: Caller, token_id: int, *, own: bool = False)
 
 
 _BEARER = (
-    select(ApiToken.id, ApiToken.expires_at, ApiToken.revoked_at, ApiToken.last_used_at,
-           User.id, User.username, User.role, User.everywhere, User.active)
+    select(ApiToken.id.label("token_id"), ApiToken.expires_at, ApiToken.revoked_at,
+           ApiToken.last_used_at, User.id.label("user_id"), User.username, User.role,
+           User.everywhere, User.active)
     .join(User, User.id == ApiToken.user_id)
     .where(ApiToken.digest == bindparam("digest"))
 )  # fmt: skip
@@ -80,15 +81,12 @@ def authenticate(session: Session, secret: str) -> Caller | None:
     objects: terminals send it with every event."""
     if not secret.startswith(TOKEN_PREFIX) or len(secret) > 200:
         return None
-    found = session.execute(_BEARER, {"digest": digest(secret)}).one_or_none()
-    if found is None:
-        return None
-    token_id, expires_at, revoked_at, last_used_at, user_id, username, role, everywhere, active = (
-        found
-    )
+    row = session.execute(_BEARER, {"digest": digest(secret)}).one_or_none()
     now = datetime.now(UTC)
-    if revoked_at is not None or expires_at <= now or not active:
+    if row is None or row.revoked_at is not None or row.expires_at <= now or not row.active:
         return None
-    if last_used_at is None or now - last_used_at > USED_EVERY:
-        session.execute(update(ApiToken).where(ApiToken.id == token_id).values(last_used_at=now))
-    return Caller(user_id, username, Role(role), scope_of_id(session, user_id, everywhere))
+    if row.last_used_at is None or now - row.last_used_at > USED_EVERY:
+        used = update(ApiToken).where(ApiToken.id == row.token_id).values(last_used_at=now)
+        session.execute(used)
+    scope = scope_of_id(session, row.user_id, row.everywhere)
+    return Caller(row.user_id, row.username, Role(row.role), scope)

@@ -61,7 +61,9 @@ def record(
     body = event.digest()
     known = txcache.of(session, "event_keys")
     key = event.idempotency_key
-    earlier = None if alone else known[key] if key in known else _recorded(session, key)
+    earlier = None
+    if not alone:
+        earlier = known[key] if key in known else _recorded(session, key)
     if earlier is not None:
         return _replay(caller, earlier, body)
     problems = field_problems(event)
