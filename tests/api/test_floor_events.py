@@ -192,6 +192,37 @@ def test_a_batch_takes_each_event_as_if_sent_alone(
     assert floor.api.get("/events", params={"kind": "clock_in"}).json()["total"] == 0
 
 
+def test_a_batch_writes_its_ledger_rows_before_anything_reads_them(
+    floor: Floor, factory: sessionmaker[Session]
+) -> None:
+    """A batch's plain operation events are written together at its end (execution.journal);
+    an event that reads the ledger (a buffered one refolds its operation's history) or runs
+    in a savepoint (a clock-in) must still find the batch's earlier events there."""
+    cut, _ = floor.release(factory, quantity=10)
+    three_hours_ago = datetime.now(UTC) - timedelta(hours=3)
+    events = [
+        floor.event("operation_start", order_operation_id=cut["id"]),
+        floor.event("operation_report", order_operation_id=cut["id"], good=2),
+        floor.event("operation_report", order_operation_id=cut["id"], good=3, at=three_hours_ago),
+        floor.event("clock_in", employee_id=floor.employee["E1"]),
+        floor.event("operation_report", order_operation_id=cut["id"], good=1),
+    ]
+    body = floor.api.post("/events/batch", json={"events": events}).json()
+    assert [r["status"] for r in body["results"]] == [201] * 5, body
+    answers = [r["event"] for r in body["results"]]
+    assert answers[2]["late"] and answers[2]["operation"]["good"] == "5.000000"
+    assert answers[4]["operation"]["good"] == "6.000000"
+    ids = [a["id"] for a in answers]
+    assert ids == sorted(ids) and len(set(ids)) == 5
+    listed = floor.api.get("/events", params={"limit": 10}).json()["items"]
+    assert {e["idempotency_key"]: e["id"] for e in listed} == {
+        a["idempotency_key"]: a["id"] for a in answers
+    }
+    assert operations(floor, cut["production_order_id"])[0]["good"] == "6.000000"
+    again = floor.api.post("/events/batch", json={"events": events}).json()
+    assert again["replayed"] == 5 and [r["event"] for r in again["results"]] == answers
+
+
 def test_late_events_are_accepted_and_flagged_for_a_supervisor(
     floor: Floor, factory: sessionmaker[Session]
 ) -> None:

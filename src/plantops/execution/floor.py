@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from plantops.access.caller import Caller
 from plantops.errors import InvalidTransition, ValidationFailed
-from plantops.execution import references, stock
+from plantops.execution import journal, references, stock
 from plantops.execution.checks import timing
 from plantops.execution.lifecycle import (
     OPERATION_EVENTS,
@@ -270,7 +270,7 @@ def _tally(op: OrderOperation, report: Report, what: str) -> Tally:
 def _buffered_tally(
     session: Session, op: OrderOperation, event: EventIn, report: Report, flags: list[str]
 ) -> Tally:
-    session.flush()  # the batch's earlier events of this operation count too
+    journal.write(session)  # the batch's earlier events of this operation count too
     rows = session.execute(
         select(ShopEvent.kind, ShopEvent.started, ShopEvent.good, ShopEvent.scrap,
                ShopEvent.rework, ShopEvent.occurred_at)

@@ -10,7 +10,9 @@ from plantops.execution.schemas import EventOut, OperationTallyOut
 from plantops.types import OrderStatus, WorkCenterState
 
 if TYPE_CHECKING:
-    from plantops.execution.models import ShopEvent
+    from datetime import datetime
+
+    from plantops.execution.schemas import EventIn
 
 ZERO = Decimal(0)
 
@@ -46,21 +48,21 @@ class Outcome:
             "rework": self.rework,
         }
 
-    def answer(self, row: ShopEvent) -> dict[str, Any]:
+    def answer(self, event: EventIn, recorded_at: datetime) -> dict[str, Any]:
         """The answer to keep for re-sendings (without the row's id, not known yet)."""
         out = EventOut(
             id=0,
-            idempotency_key=row.idempotency_key,
-            kind=row.kind,
+            idempotency_key=event.idempotency_key,
+            kind=event.kind,
             site_id=self.site_id,
-            occurred_at=row.occurred_at,
-            recorded_at=row.recorded_at,
+            occurred_at=event.occurred_at,
+            recorded_at=recorded_at,
             late=self.late,
             flags=self.flags,
             order_operation_id=self.order_operation_id,
             production_order_id=self.production_order_id,
             work_center_id=self.work_center_id,
-            employee_id=row.employee_id,
+            employee_id=event.employee_id,
             operation=self.operation,
             order_status=self.order_status,
             work_center_state=self.work_center_state,

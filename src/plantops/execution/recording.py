@@ -6,19 +6,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 
-from sqlalchemy import bindparam, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from plantops.access.caller import Caller
 from plantops.access.roles import Action, Domain
 from plantops.errors import DomainError, ValidationFailed
-from plantops.execution import floor, stations
+from plantops.execution import floor, journal, stations
 from plantops.execution.checks import field_problems
+from plantops.execution.journal import Entry
 from plantops.execution.lifecycle import CLOCK_EVENTS, OPERATION_EVENTS, ORDER_EVENTS, EventKind
-from plantops.execution.models import OrderOperation, ShopEvent
+from plantops.execution.models import OrderOperation
 from plantops.execution.outcome import Outcome
 from plantops.execution.schemas import EventIn
 from plantops.inventory.balances import policy_of
@@ -29,12 +29,12 @@ KEY = ("idempotency_key",)
 
 @dataclass(frozen=True)
 class Recorded:
-    row: ShopEvent
+    row: Entry
     replayed: bool
 
     @property
     def answer(self) -> dict[str, Any]:
-        """EventOut's fields (once the row is flushed: its id is the database's)."""
+        """EventOut's fields (once the row is written: its id is the database's)."""
         return answer_of(self.row)
 
 
@@ -72,11 +72,16 @@ def record(
     if alone:
         floor.hold(session, [event])
     try:
-        if alone or (fast and not guarded(session, event)):
+        if fast and not alone and not guarded(session, event):
             row = _append(session, caller, event, body, now)
+        elif alone:
+            row = _append(session, caller, event, body, now)
+            journal.write(session)
         else:
+            journal.write(session)  # the batch's rows so far: not in the savepoint
             with session.begin_nested():
                 row = _append(session, caller, event, body, now)
+                journal.write(session)
                 session.flush()
     except (IntegrityError, DomainError) as refused:
         # another connection may have recorded the same key between our look and our
@@ -117,8 +122,7 @@ def record_all(
     keys = [e.idempotency_key for e in events]
     known = txcache.of(session, "event_keys")
     known.update(dict.fromkeys(keys))  # looked up at once: absent unless found below
-    found = session.scalars(select(ShopEvent).where(ShopEvent.idempotency_key.in_(keys)))
-    known.update({row.idempotency_key: row for row in found})
+    known.update(journal.recorded(session, keys))
     floor.hold(session, [e for e in events if known[e.idempotency_key] is None])
     results: list[Recorded | DomainError] = []
     for event in events:
@@ -126,21 +130,26 @@ def record_all(
             results.append(record(session, caller, event, now, fast=fast))
         except DomainError as refused:
             results.append(refused)
+    journal.write(session)
     return results
 
 
-def answer_of(row: ShopEvent) -> dict[str, Any]:
+class Answered(Protocol):
+    id: int
+    idempotency_key: str
+    answer: dict[str, Any]
+
+
+def answer_of(row: Answered) -> dict[str, Any]:
+    """EventOut's fields, from a ledger row (a ShopEvent, or an Entry once written)."""
     return {"id": row.id, "idempotency_key": row.idempotency_key, **row.answer}
 
 
-_BY_KEY = select(ShopEvent).where(ShopEvent.idempotency_key == bindparam("key"))
+def _recorded(session: Session, key: str) -> Entry | None:
+    return journal.recorded(session, [key]).get(key)
 
 
-def _recorded(session: Session, key: str) -> ShopEvent | None:
-    return session.scalar(_BY_KEY, {"key": key})
-
-
-def _replay(caller: Caller, earlier: ShopEvent, body: str) -> Recorded:
+def _replay(caller: Caller, earlier: Entry, body: str) -> Recorded:
     if earlier.body_sha256 != body or not caller.scope.allows(earlier.site_id):
         raise ValidationFailed.one(
             KEY, "idempotency_key: already used for a different event; a new event needs a new key"
@@ -148,28 +157,24 @@ def _replay(caller: Caller, earlier: ShopEvent, body: str) -> Recorded:
     return Recorded(earlier, replayed=True)
 
 
-def _append(
-    session: Session, caller: Caller, event: EventIn, body: str, now: datetime
-) -> ShopEvent:
+def _append(session: Session, caller: Caller, event: EventIn, body: str, now: datetime) -> Entry:
     outcome = _apply(session, caller, event, now)
-    row = ShopEvent(
-        idempotency_key=event.idempotency_key,
-        body_sha256=body,
-        kind=event.kind,
-        occurred_at=event.occurred_at,
-        recorded_at=now,
-        recorded_by=caller.username,
-        recorded_by_id=caller.user_id,
-        employee_id=event.employee_id,
-        state=event.state,
-        reason_code_id=event.reason_code_id,
-        scrap_reason_code_id=event.scrap_reason_code_id,
-        note=event.note or "",
+    return journal.append(session, {
+        "idempotency_key": event.idempotency_key,
+        "body_sha256": body,
+        "kind": event.kind,
+        "occurred_at": event.occurred_at,
+        "recorded_at": now,
+        "recorded_by": caller.username,
+        "recorded_by_id": caller.user_id,
+        "employee_id": event.employee_id,
+        "state": event.state,
+        "reason_code_id": event.reason_code_id,
+        "scrap_reason_code_id": event.scrap_reason_code_id,
+        "note": event.note or "",
         **outcome.columns(),
-    )
-    row.answer = outcome.answer(row)
-    session.add(row)
-    return row
+        "answer": outcome.answer(event, now),
+    })  # fmt: skip
 
 
 def _apply(session: Session, caller: Caller, event: EventIn, now: datetime) -> Outcome:
