@@ -66,8 +66,5 @@ def recorded(session: Session, keys: list[str]) -> dict[str, Entry]:
 
 
 def _pending(session: Session) -> list[tuple[Entry, dict[str, Any]]]:
-    held = txcache.of(session, "journal")
-    if not held:
-        held["rows"] = []
-    rows: list[tuple[Entry, dict[str, Any]]] = held["rows"]
+    rows: list[tuple[Entry, dict[str, Any]]] = txcache.of(session, "journal").setdefault("rows", [])
     return rows

@@ -72,17 +72,15 @@ def record(
     if alone:
         floor.hold(session, [event])
     try:
-        if fast and not alone and not guarded(session, event):
+        if alone or (fast and not guarded(session, event)):
             row = _append(session, caller, event, body, now)
-        elif alone:
-            row = _append(session, caller, event, body, now)
-            journal.write(session)
+            if alone:
+                journal.write(session)
         else:
             journal.write(session)  # the batch's rows so far: not in the savepoint
             with session.begin_nested():
                 row = _append(session, caller, event, body, now)
-                journal.write(session)
-                session.flush()
+                journal.write(session)  # a key recorded meanwhile fails here, in the savepoint
     except (IntegrityError, DomainError) as refused:
         # another connection may have recorded the same key between our look and our
         # insert (PostgreSQL: we waited for its lock, and now it is there)
