@@ -5,12 +5,19 @@ and clocking in."""
 
 from __future__ import annotations
 
+import threading
+import time
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
+from sqlalchemy import event, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
+from plantops.api.execution import single_events
+from plantops.execution.models import ShopEvent
+from tests.accounts import add_user
 from tests.floor import Floor
 
 
@@ -269,3 +276,87 @@ def test_work_center_states_and_who_is_clocked_in(floor: Floor) -> None:
     ok(floor.send("clock_out", employee_id=e1))
     assert floor.api.get("/floor/clocked_in").json() == []
     assert "already clocked out" in problem(floor.send("clock_out", employee_id=e1), 409)["detail"]
+
+
+def test_single_events_that_arrive_together_are_written_together_each_as_if_sent_alone(
+    floor: Floor, factory: sessionmaker[Session]
+) -> None:
+    """While one single event is being written, those that arrive wait and are then written
+    in one transaction (api.execution.single_events): each still answered as if sent alone,
+    with its own sender checked, and a refused one keeping nothing and spoiling nothing."""
+    cut, _ = floor.release(factory)
+    ok(floor.send("operation_start", order_operation_id=cut["id"]))  # 10 started
+    operator = add_user(factory, "floor-op", "operator", site_ids=(floor.site_id,))
+    group = single_events(factory)
+    engine = factory.kw["bind"]
+    report = floor.event("operation_report", order_operation_id=cut["id"], good=1)
+    sent = {
+        "first": (floor.api.headers["Authorization"], floor.event("operation_report",
+                  order_operation_id=cut["id"], good=1)),
+        "report": (floor.api.headers["Authorization"], report),
+        "again": (floor.api.headers["Authorization"], report),  # two tabs, one event
+        "too_many": (floor.api.headers["Authorization"], floor.event("operation_report",
+                     order_operation_id=cut["id"], good=100)),
+        "stranger": ("Bearer pot_nobody", floor.event("operation_report",
+                     order_operation_id=cut["id"], good=1)),
+        "operator": (f"Bearer {operator}", floor.event("operation_report",
+                     order_operation_id=cut["id"], good=1)),
+    }  # fmt: skip
+    answers: dict[str, httpx.Response] = {}
+
+    def post(name: str) -> None:
+        authorization, body = sent[name]
+        headers = {"Authorization": authorization}
+        answers[name] = floor.api.post("/events", json=body, headers=headers)
+
+    commits: list[object] = []
+
+    def committed(connection: object) -> None:
+        commits.append(connection)
+
+    with engine.connect() as holder:  # holds the order: the first event waits for it
+        if engine.dialect.name == "sqlite":
+            holder.exec_driver_sql("BEGIN IMMEDIATE")
+        else:
+            holder.execute(
+                text("SELECT id FROM production_order WHERE id = :id FOR UPDATE"),
+                {"id": cut["production_order_id"]},
+            )
+        threads = {name: threading.Thread(target=post, args=(name,)) for name in sent}
+        threads["first"].start()
+        _until(lambda: group.busy)
+        for name, thread in threads.items():
+            if name != "first":
+                thread.start()
+        _until(lambda: group.waiting == len(sent) - 1)
+        event.listen(engine, "commit", committed)
+        try:
+            holder.rollback()
+            for thread in threads.values():
+                thread.join(timeout=30)
+        finally:
+            event.remove(engine, "commit", committed)
+    assert len(commits) == 2  # the first event's transaction, then the others' together
+    assert {name: a.status_code for name, a in answers.items()} == {
+        "first": 201, "report": 201, "again": 201, "too_many": 422, "stranger": 401,
+        "operator": 201,
+    }  # fmt: skip
+    assert answers["again"].json() == answers["report"].json()
+    replays = [answers[n].headers.get("Idempotent-Replayed") for n in ("report", "again")]
+    assert sorted(replays, key=str) == [None, "true"]
+    assert pointers(answers["too_many"].json()) == {"/good"}
+    assert "unknown" in answers["stranger"].json()["detail"]
+    with factory() as session:
+        by = select(ShopEvent.recorded_by).where(
+            ShopEvent.idempotency_key == sent["operator"][1]["idempotency_key"]
+        )
+        assert session.scalar(by) == "floor-op"
+    assert operations(floor, cut["production_order_id"])[0]["good"] == "3.000000"
+    assert floor.api.get("/events", params={"kind": "operation_report"}).json()["total"] == 3
+
+
+def _until(condition: Callable[[], bool], seconds: float = 20) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.01)

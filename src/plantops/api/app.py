@@ -61,7 +61,8 @@ def create_app(engine: Engine | None = None) -> FastAPI:
     # Each router straight onto the app, signed in, under /api/v1: FastAPI (>= 0.137) matches
     # a request against the routers in order, and each level of nesting matches it again.
     # The floor's events first: terminals send them many times a second (no path here
-    # overlaps another router's, so the order changes nothing else).
+    # overlaps another router's, so the order changes nothing else); single events sign
+    # in where they are recorded (api.execution.single_events).
     signed_in: list[APIRouter] = [
         execution.router,
         *(record_router(spec) for spec in RESOURCES),
@@ -75,6 +76,9 @@ def create_app(engine: Engine | None = None) -> FastAPI:
         me.router,
         users.router,
     ]
+    app.include_router(
+        execution.floor, prefix="/api/v1", responses=problems.problem_responses(401, 403)
+    )
     for router in signed_in:
         app.include_router(
             router,

@@ -4,21 +4,27 @@ now, who is clocked in)."""
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Annotated, Any
+from weakref import WeakKeyDictionary
 
 from fastapi import APIRouter, Depends, FastAPI, Query, Request, Response
 from fastapi.responses import JSONResponse
 from pydantic import AwareDatetime, Field
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, sessionmaker
 
-from plantops.api.auth import caller, sessions
+from plantops.access.caller import Caller
+from plantops.api.auth import Credentials, caller, credentials, sessions, signed_in
 from plantops.api.problems import problem_body, problem_responses
 from plantops.api.records import documented_body, strict_body
 from plantops.errors import DomainError
 from plantops.execution import history, release, reports, views
 from plantops.execution.lifecycle import EventKind
-from plantops.execution.recording import answer_of, record, record_all
+from plantops.execution.recording import Recorded, Sent, answer_of, record, record_all, record_each
 from plantops.execution.schemas import (
     AdherenceOut,
     BatchIn,
@@ -35,14 +41,18 @@ from plantops.execution.schemas import (
 )
 from plantops.planning.schemas import ProductionOrderOut
 from plantops.storage.engine import serialized_write, unit_of_work, with_retries
+from plantops.storage.groups import Group
 
 router = APIRouter(tags=["execution"])
+# the floor's single events: signed in where they are recorded (see single_events), not by
+# the router's authenticate, which would spend a transaction of its own on every event
+floor = APIRouter(tags=["execution"])
 Ident = Annotated[int, Field(ge=1, le=2**62)]
 SiteFilter = Annotated[int | None, Query(ge=1, le=2**62)]
 REPLAYED = "Idempotent-Replayed"
 
 
-@router.post(
+@floor.post(
     "/events",
     response_model=EventOut,
     status_code=201,
@@ -56,16 +66,86 @@ REPLAYED = "Idempotent-Replayed"
     # parsed once, strictly, by strict_body; the answer is the one recorded, already valid
     openapi_extra=documented_body("EventIn"),
 )
-def post_event(request: Request, data: Annotated[EventIn, Depends(strict_body(EventIn))]) -> Any:
-    who, now = caller(request), datetime.now(UTC)
-    try:
-        recorded = with_retries(
-            sessions(request), lambda session: record(session, who, data, now, alone=True)
-        )
-    except IntegrityError:  # its key is recorded (a re-sending): answered from the key
-        recorded = with_retries(sessions(request), lambda session: record(session, who, data, now))
+def post_event(
+    request: Request,
+    presented: Annotated[Credentials, Depends(credentials)],
+    data: Annotated[EventIn, Depends(strict_body(EventIn))],
+) -> Any:
+    recorded = single_events(sessions(request)).submit(Posted(presented, data, datetime.now(UTC)))
     headers = {REPLAYED: "true"} if recorded.replayed else None
     return JSONResponse(recorded.answer, status_code=201, headers=headers)
+
+
+@dataclass(frozen=True, slots=True)
+class Posted:
+    """A single event as it came: its sender's credentials are checked where it is written."""
+
+    presented: Credentials
+    event: EventIn
+    now: datetime
+
+
+_GROUPS: WeakKeyDictionary[sessionmaker[Session], Group[Posted, Recorded]] = WeakKeyDictionary()
+_GROUPS_MADE = threading.Lock()
+
+
+def single_events(factory: sessionmaker[Session]) -> Group[Posted, Recorded]:
+    """Single events written as they come (one group per database): one that finds the
+    database free is written in a transaction of its own; those that arrive meanwhile,
+    together in the next, each answered as if sent alone (a refusal keeps nothing of its
+    event and spoils none of the others). Who sent each is checked in that transaction too:
+    one read per token, not a transaction per event before it."""
+    with _GROUPS_MADE:
+        group = _GROUPS.get(factory)
+        if group is None:
+            group = _GROUPS[factory] = _group(factory)
+        return group
+
+
+def _group(factory: sessionmaker[Session]) -> Group[Posted, Recorded]:
+
+    def write(posted: Sequence[Posted]) -> list[Recorded | Exception]:
+        if len(posted) == 1:
+            return [_alone(factory, posted[0])]
+        try:
+            return with_retries(factory, lambda session: _together(session, posted, fast=True))
+        except IntegrityError:  # a key recorded meanwhile by another connection
+            return with_retries(factory, lambda session: _together(session, posted, fast=False))
+
+    return Group(write)
+
+
+def _alone(factory: sessionmaker[Session], posted: Posted) -> Recorded:
+    def work(session: Session, alone: bool) -> Recorded:
+        who = signed_in(session, posted.presented)
+        return record(session, who, posted.event, posted.now, alone=alone)
+
+    try:
+        return with_retries(factory, lambda session: work(session, alone=True))
+    except IntegrityError:  # its key is recorded (a re-sending): answered from the key
+        return with_retries(factory, lambda session: work(session, alone=False))
+
+
+def _together(
+    session: Session, posted: Sequence[Posted], *, fast: bool
+) -> list[Recorded | Exception]:
+    callers: dict[Credentials, Caller | DomainError] = {}
+    for one in posted:
+        if one.presented not in callers:
+            try:
+                callers[one.presented] = signed_in(session, one.presented)
+            except DomainError as refused:
+                callers[one.presented] = refused
+    sent = [
+        Sent(who, one.event, one.now)
+        for one in posted
+        if not isinstance(who := callers[one.presented], DomainError)
+    ]
+    recorded = iter(record_each(session, sent, fast=fast))
+    return [
+        who if isinstance(who := callers[one.presented], DomainError) else next(recorded)
+        for one in posted
+    ]
 
 
 def document(app: FastAPI) -> None:

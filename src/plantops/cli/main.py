@@ -48,6 +48,9 @@ def serve(
     workers: int = typer.Option(
         1, min=1, max=64, help="server processes (PostgreSQL: one per core; SQLite: one)"
     ),
+    access_log: bool = typer.Option(
+        False, help="a line per request on stdout (what the floor did is in the ledger)"
+    ),
 ) -> None:
     """Serve the API, its docs and the web pages."""
     import uvicorn
@@ -77,12 +80,13 @@ def serve(
     host, port = host or settings().host, port or settings().port
     console.print(f"PlantOps on http://{host}:{port}")
     if workers == 1:
-        uvicorn.run(create_app(engine), host=host, port=port)
+        uvicorn.run(create_app(engine), host=host, port=port, access_log=access_log)
     else:  # each process builds its own app (and engine) from the environment
         engine.dispose()
         uvicorn.run(
-            "plantops.api.app:create_app", factory=True, workers=workers, host=host, port=port
-        )
+            "plantops.api.app:create_app", factory=True, workers=workers, host=host, port=port,
+            access_log=access_log,
+        )  # fmt: skip
 
 
 def first_admin(engine: Engine) -> str | None:

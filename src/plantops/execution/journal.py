@@ -53,6 +53,10 @@ def write(session: Session) -> None:
         return
     taken = list(pending)
     pending.clear()  # a failed write spoils the transaction: nothing is kept to write again
+    if len(taken) == 1:  # an event sent alone: the database gives its id, no id taken ahead
+        entry, values = taken[0]
+        entry.id = session.connection().execute(_INSERT.returning(TABLE.c.id), values).scalar_one()
+        return
     for (entry, values), ident in zip(taken, ids.reserve(session, TABLE, len(taken)), strict=True):
         entry.id = ident
         values["id"] = ident

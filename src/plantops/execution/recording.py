@@ -4,6 +4,7 @@ a new event is checked whole and recorded with what it did, or refused with noth
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
@@ -117,15 +118,31 @@ def record_all(
     another connection recorded meanwhile then fails the commit (IntegrityError), and the
     caller runs the batch again with `fast=False`, where each event finds it."""
     caller.require(Domain.execution, Action.create, "shop-floor events")
-    keys = [e.idempotency_key for e in events]
+    return record_each(session, [Sent(caller, event, now) for event in events], fast=fast)
+
+
+@dataclass(frozen=True, slots=True)
+class Sent:
+    """An event, who sent it and when it arrived."""
+
+    caller: Caller
+    event: EventIn
+    now: datetime
+
+
+def record_each(
+    session: Session, sent: Sequence[Sent], *, fast: bool = True
+) -> list[Recorded | DomainError]:
+    """record_all for events sent by several callers (single events written together)."""
+    keys = [s.event.idempotency_key for s in sent]
     known = txcache.of(session, "event_keys")
     known.update(dict.fromkeys(keys))  # looked up at once: absent unless found below
     known.update(journal.recorded(session, keys))
-    floor.hold(session, [e for e in events if known[e.idempotency_key] is None])
+    floor.hold(session, [s.event for s in sent if known[s.event.idempotency_key] is None])
     results: list[Recorded | DomainError] = []
-    for event in events:
+    for one in sent:
         try:
-            results.append(record(session, caller, event, now, fast=fast))
+            results.append(record(session, one.caller, one.event, one.now, fast=fast))
         except DomainError as refused:
             results.append(refused)
     journal.write(session)
