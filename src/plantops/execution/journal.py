@@ -1,7 +1,10 @@
 """The shop-event ledger's rows, written by SQLAlchemy Core rather than as ORM objects: a
 ledger row is never updated, so it needs no unit of work, and building one ORM object of
 29 attributes cost more than the rest of recording its event. A batch's rows wait here and
-go to the database in one executemany, with ids taken ahead (storage.ids).
+go to the database together: on SQLite in one INSERT of many VALUES (SQLAlchemy's
+"insertmanyvalues"), the ids returned; on PostgreSQL in one executemany, pipelined by
+psycopg, with ids taken ahead (storage.ids), since psycopg rewrites the placeholders of one
+long statement in Python (see storage.engine).
 
 Who appends must `write` before anything reads the ledger in the same transaction, and
 before a savepoint that could be rolled back: execution.recording does."""
@@ -33,6 +36,7 @@ class Entry:
 
 
 _INSERT = insert(TABLE)
+_RETURNING = _INSERT.returning(TABLE.c.id, sort_by_parameter_order=True)
 _BY_KEYS = select(
     TABLE.c.idempotency_key, TABLE.c.body_sha256, TABLE.c.site_id, TABLE.c.answer, TABLE.c.id
 ).where(TABLE.c.idempotency_key.in_(bindparam("keys", expanding=True)))
@@ -53,14 +57,19 @@ def write(session: Session) -> None:
         return
     taken = list(pending)
     pending.clear()  # a failed write spoils the transaction: nothing is kept to write again
-    if len(taken) == 1:  # an event sent alone: the database gives its id, no id taken ahead
-        entry, values = taken[0]
-        entry.id = session.connection().execute(_INSERT.returning(TABLE.c.id), values).scalar_one()
-        return
-    for (entry, values), ident in zip(taken, ids.reserve(session, TABLE, len(taken)), strict=True):
+    rows = [values for _, values in taken]
+    connection = session.connection()
+    if len(rows) == 1:  # an event sent alone: its id from its insert
+        idents = [connection.execute(_RETURNING, rows[0]).scalar_one()]
+    elif connection.dialect.name == "postgresql":  # ids taken ahead, rows pipelined
+        for row, ident in zip(rows, ids.reserve(session, TABLE, len(rows)), strict=True):
+            row["id"] = ident
+        connection.execute(_INSERT, rows)
+        idents = [row["id"] for row in rows]
+    else:  # one INSERT ... VALUES (...), (...) RETURNING id, the ids in the rows' order
+        idents = list(connection.execute(_RETURNING, rows).scalars())
+    for (entry, _), ident in zip(taken, idents, strict=True):
         entry.id = ident
-        values["id"] = ident
-    session.connection().execute(_INSERT, [values for _, values in taken])
 
 
 def recorded(session: Session, keys: list[str]) -> dict[str, Entry]:
