@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -22,6 +21,7 @@ from plantops.execution.recording import record
 from plantops.execution.schemas import EventIn
 from tests.accounts import add_user
 from tests.floor import Floor
+from tests.polling import until
 
 
 def ok(response: httpx.Response) -> dict[str, Any]:
@@ -327,11 +327,11 @@ def test_single_events_that_arrive_together_are_written_together_each_as_if_sent
             )
         threads = {name: threading.Thread(target=post, args=(name,)) for name in sent}
         threads["first"].start()
-        _until(lambda: group.busy)
+        until(lambda: group.busy)
         for name, thread in threads.items():
             if name != "first":
                 thread.start()
-        _until(lambda: group.waiting == len(sent) - 1)
+        until(lambda: group.waiting == len(sent) - 1)
         event.listen(engine, "commit", committed)
         try:
             holder.rollback()
@@ -364,13 +364,6 @@ def _fresh_look(factory: sessionmaker[Session], query: TextClause) -> object:
         return session.execute(query).scalar()
 
 
-def _until(condition: Callable[[], bool], seconds: float = 20) -> None:
-    deadline = time.monotonic() + seconds
-    while not condition():
-        assert time.monotonic() < deadline, "timed out"
-        time.sleep(0.01)
-
-
 def test_a_batch_meeting_a_key_another_connection_is_recording_answers_it_as_a_replay(
     floor: Floor, factory: sessionmaker[Session]
 ) -> None:
@@ -393,7 +386,7 @@ def test_a_batch_meeting_a_key_another_connection_is_recording_answers_it_as_a_r
         if other.get_bind().dialect.name == "postgresql":
             # the batch has looked its keys up (not found yet) and waits on the order
             waiting = text("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'")
-            _until(lambda: _fresh_look(factory, waiting) == 1)
+            until(lambda: _fresh_look(factory, waiting) == 1)
         else:  # SQLite: on the write lock, before it reads anything
             time.sleep(0.5)
     other.close()

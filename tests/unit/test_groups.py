@@ -4,19 +4,12 @@ with the next group, each answered with its own result or its own refusal."""
 from __future__ import annotations
 
 import threading
-import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 
 import pytest
 
 from plantops.storage.groups import Group
-
-
-def _until(condition: Callable[[], bool]) -> None:
-    deadline = time.monotonic() + 20
-    while not condition():
-        assert time.monotonic() < deadline, "timed out"
-        time.sleep(0.005)
+from tests.polling import until
 
 
 class Held:
@@ -47,10 +40,10 @@ def _submit_all(group: Group[int, int], items: list[int], write: Held) -> dict[i
 
     threads = [threading.Thread(target=submit, args=(i,)) for i in items]
     threads[0].start()
-    _until(lambda: group.busy)
+    until(lambda: group.busy)
     for thread in threads[1:]:
         thread.start()
-    _until(lambda: group.waiting == len(items) - 1)
+    until(lambda: group.waiting == len(items) - 1)
     write.released.set()
     for thread in threads:
         thread.join(20)

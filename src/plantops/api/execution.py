@@ -5,10 +5,10 @@ now, who is clocked in)."""
 from __future__ import annotations
 
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 from weakref import WeakKeyDictionary
 
 from fastapi import APIRouter, Depends, FastAPI, Query, Request, Response
@@ -42,6 +42,8 @@ from plantops.execution.schemas import (
 from plantops.planning.schemas import ProductionOrderOut
 from plantops.storage.engine import serialized_write, unit_of_work, with_retries
 from plantops.storage.groups import Group
+
+T = TypeVar("T")
 
 router = APIRouter(tags=["execution"])
 # the floor's single events: signed in where they are recorded (see single_events), not by
@@ -107,10 +109,7 @@ def _group(factory: sessionmaker[Session]) -> Group[Posted, Recorded]:
     def write(posted: Sequence[Posted]) -> list[Recorded | Exception]:
         if len(posted) == 1:
             return [_alone(factory, posted[0])]
-        try:
-            return with_retries(factory, lambda session: _together(session, posted, fast=True))
-        except IntegrityError:  # a key recorded meanwhile by another connection
-            return with_retries(factory, lambda session: _together(session, posted, fast=False))
+        return _hopefully(factory, lambda session, fast: _together(session, posted, fast=fast))
 
     return Group(write)
 
@@ -120,10 +119,17 @@ def _alone(factory: sessionmaker[Session], posted: Posted) -> Recorded:
         who = signed_in(session, posted.presented)
         return record(session, who, posted.event, posted.now, alone=alone)
 
+    return _hopefully(factory, work)
+
+
+def _hopefully(factory: sessionmaker[Session], work: Callable[[Session, bool], T]) -> T:
+    """`work` the fast way, which assumes no key it writes is recorded yet; if one is (a
+    re-sending, or another connection recording it meanwhile), again the careful way, which
+    looks each key up and answers a re-sending from the first recording."""
     try:
-        return with_retries(factory, lambda session: work(session, alone=True))
-    except IntegrityError:  # its key is recorded (a re-sending): answered from the key
-        return with_retries(factory, lambda session: work(session, alone=False))
+        return with_retries(factory, lambda session: work(session, True))
+    except IntegrityError:
+        return with_retries(factory, lambda session: work(session, False))
 
 
 def _together(
@@ -181,15 +187,10 @@ def document(app: FastAPI) -> None:
 )
 def post_batch(request: Request, data: Annotated[BatchIn, Depends(strict_body(BatchIn))]) -> Any:
     who, now = caller(request), datetime.now(UTC)
-    try:
-        done = with_retries(
-            sessions(request), lambda session: record_all(session, who, data.events, now)
-        )
-    except IntegrityError:  # a key recorded meanwhile by another connection: event by event
-        done = with_retries(
-            sessions(request),
-            lambda session: record_all(session, who, data.events, now, fast=False),
-        )
+    done = _hopefully(
+        sessions(request),
+        lambda session, fast: record_all(session, who, data.events, now, fast=fast),
+    )
     results: list[BatchItemOut] = []
     for index, outcome in enumerate(done):
         if isinstance(outcome, DomainError):

@@ -1,10 +1,8 @@
 """The shop-event ledger's rows, written by SQLAlchemy Core rather than as ORM objects: a
 ledger row is never updated, so it needs no unit of work, and building one ORM object of
 29 attributes cost more than the rest of recording its event. A batch's rows wait here and
-go to the database together at its end, their ids taken ahead (storage.ids): on
-PostgreSQL by COPY (about 1.45 times the rate of a pipelined executemany, in-process; one
-INSERT of many VALUES is slower still, psycopg rewriting its placeholders in Python), on
-SQLite by one executemany. A row alone takes its id from its INSERT.
+go to the database together at its end (storage.bulk: COPY on PostgreSQL); a row alone
+takes its id from its INSERT.
 
 Who appends must `write` before anything reads the ledger in the same transaction, and
 before a savepoint that could be rolled back: execution.recording does."""
@@ -12,16 +10,13 @@ before a savepoint that could be rolled back: execution.recording does."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, cast
+from typing import Any
 
-import psycopg
-from psycopg.types.json import Json
-from sqlalchemy import JSON, Connection, Table, bindparam, insert, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import Table, bindparam, insert, select
 from sqlalchemy.orm import Session
 
 from plantops.execution.models import ShopEvent
-from plantops.storage import ids, txcache
+from plantops.storage import bulk, txcache
 
 TABLE: Table = ShopEvent.__table__  # type: ignore[assignment]  # declared: a Table
 
@@ -38,8 +33,7 @@ class Entry:
     id: int = 0
 
 
-_INSERT = insert(TABLE)
-_RETURNING = _INSERT.returning(TABLE.c.id)
+_RETURNING = insert(TABLE).returning(TABLE.c.id)
 _BY_KEYS = select(
     TABLE.c.idempotency_key, TABLE.c.body_sha256, TABLE.c.site_id, TABLE.c.answer, TABLE.c.id
 ).where(TABLE.c.idempotency_key.in_(bindparam("keys", expanding=True)))
@@ -61,42 +55,12 @@ def write(session: Session) -> None:
     taken = list(pending)
     pending.clear()  # a failed write spoils the transaction: nothing is kept to write again
     rows = [values for _, values in taken]
-    connection = session.connection()
     if len(rows) == 1:  # an event sent alone: its id from its insert
-        idents = [connection.execute(_RETURNING, rows[0]).scalar_one()]
-    else:  # ids taken ahead, the rows in one executemany
-        idents = ids.reserve(session, TABLE, len(rows))
-        for row, ident in zip(rows, idents, strict=True):
-            row["id"] = ident
-        if connection.dialect.name == "postgresql":
-            _copy(connection, rows)
-        else:
-            connection.execute(_INSERT, rows)
+        idents = [session.connection().execute(_RETURNING, rows[0]).scalar_one()]
+    else:
+        idents = bulk.insert_rows(session, TABLE, rows)
     for (entry, _), ident in zip(taken, idents, strict=True):
         entry.id = ident
-
-
-def _copy(connection: Connection, rows: list[dict[str, Any]]) -> None:
-    """The rows by PostgreSQL's COPY, each value converted as SQLAlchemy binds it (JSON
-    wrapped for psycopg, which SQLAlchemy does in the statement's parameters)."""
-    names = list(rows[0])
-    dialect = connection.dialect
-    convert = [
-        (name, TABLE.c[name].type.bind_processor(dialect), isinstance(TABLE.c[name].type, JSON))
-        for name in names
-    ]
-    raw = cast(psycopg.Connection[Any], connection.connection.dbapi_connection)
-    statement = f"COPY {TABLE.name} ({', '.join(names)}) FROM STDIN"
-    try:
-        with raw.cursor() as cursor, cursor.copy(statement) as copy:
-            for row in rows:
-                values = []
-                for name, process, json in convert:
-                    value = row[name] if process is None else process(row[name])
-                    values.append(Json(value) if json and value is not None else value)
-                copy.write_row(values)
-    except psycopg.errors.IntegrityError as refused:  # a key recorded meanwhile
-        raise IntegrityError(statement, None, refused) from refused
 
 
 def recorded(session: Session, keys: list[str]) -> dict[str, Entry]:
