@@ -46,9 +46,10 @@ def test_the_demo_loads_into_an_empty_database_with_every_record(engine: Engine)
 
 def test_a_second_plantops_demo_is_refused(configured: Engine) -> None:
     runner = CliRunner()
-    first = runner.invoke(app, ["demo", "--seed", "3"])
+    first = runner.invoke(app, ["demo", "--seed", "3", "--history-days", "1"])
     assert first.exit_code == 0, first.output
     assert "loaded the demo plant (seed 3, scale 1)" in first.output
+    assert "and 1 days of history" in first.output
     second = runner.invoke(app, ["demo"])
     assert second.exit_code == 1
     message = second.output.strip()

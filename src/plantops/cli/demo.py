@@ -4,6 +4,7 @@ database through the importer."""
 from __future__ import annotations
 
 import time
+from pathlib import Path
 from typing import NoReturn
 
 import typer
@@ -15,6 +16,7 @@ from sqlalchemy.engine import make_url
 from plantops.cli.errors import user_errors
 from plantops.config import settings
 from plantops.demo import build_plant
+from plantops.demo.history import DAYS, create_history
 from plantops.demo.loader import PlantNotEmpty, ensure_empty, load_document
 from plantops.storage.engine import make_engine
 from plantops.storage.migrate import upgrade
@@ -41,6 +43,12 @@ def demo(
     scale: int = typer.Option(
         1, min=1, max=2000, help="product ranges per site; 225 gives about 50,000 items"
     ),
+    history_days: int = typer.Option(
+        DAYS, min=0, max=366, help="days of simulated production until now, at every site"
+    ),
+    rates: Path = typer.Option(
+        None, exists=True, dir_okay=False, help="simulation rates file (default: the demo's)"
+    ),
 ) -> None:
     """Load the demo plant (three sites, deterministic for a seed) into an empty database."""
     began = time.perf_counter()
@@ -63,10 +71,18 @@ def demo(
                 counts = load_document(engine, document, report)
             except PlantNotEmpty as error:  # someone loaded meanwhile
                 _refuse(error)
+            made = create_history(
+                engine, history_days, seed, rates, progress=lambda stage: bar.update(
+                    task, description=stage, completed=0, total=None)
+            ) if history_days else []  # fmt: skip
     shown = ", ".join(f"{counts.get(name, 0)} {name.replace('_', ' ')}" for name in SHOWN)
     seconds = time.perf_counter() - began
+    history = ""
+    if made:
+        events, orders = sum(h.events for h in made), sum(h.orders for h in made)
+        history = f", and {history_days} days of history: {orders:,} orders, {events:,} events"
     console.print(
         f"loaded the demo plant (seed {seed}, scale {scale}) into {escape(_where())}: "
-        f"{shown} in {seconds:.1f} s",
+        f"{shown}{history} in {seconds:.1f} s",
         soft_wrap=True,
     )

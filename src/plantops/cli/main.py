@@ -14,6 +14,7 @@ from plantops.cli.ledger import ledger_app
 from plantops.cli.plan import plan_app
 from plantops.cli.users import audit_app, user
 from plantops.config import settings
+from plantops.demo.history import DAYS, create_history
 from plantops.demo.loader import load_demo_if_empty
 from plantops.storage.engine import make_engine
 from plantops.storage.migrate import upgrade
@@ -45,6 +46,9 @@ def serve(
     host: str = typer.Option(None, help="address to listen on (default PLANTOPS_HOST)"),
     port: int = typer.Option(None, help="port (default PLANTOPS_PORT or 8000)"),
     prepare: bool = typer.Option(False, help="migrate, and load the demo plant if empty"),
+    history_days: int = typer.Option(
+        DAYS, min=0, max=366, help="--prepare: days of simulated production to give the demo"
+    ),
     workers: int = typer.Option(
         1, min=1, max=64, help="server processes (PostgreSQL: one per core; SQLite: one)"
     ),
@@ -67,8 +71,13 @@ def serve(
             upgrade(engine)
             loaded = load_demo_if_empty(engine)
             password = first_admin(engine)
+            if loaded and history_days:
+                console.print(f"simulating {history_days} days of the demo plant's production")
+                made = create_history(engine, history_days)
         if loaded:
             console.print("the database was empty: loaded the demo plant (see plantops demo)")
+            if history_days:
+                console.print(f"and its history: {sum(h.events for h in made):,} shop-floor events")
         else:
             console.print("the database holds sites already: the demo plant was not loaded")
         if password:

@@ -1,0 +1,215 @@
+"""A site's past, simulated: production orders of its made items week by week (loading
+each work center to about `load` of its shift time), released to the floor, run by the
+engine from `start` until `now`, and what happened posted through the same recording
+service as the terminals' events (execution.recording), in time order. Deterministic for
+a seed; orders still under way at `now` stay under way."""
+
+from __future__ import annotations
+
+import random
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload, sessionmaker
+
+from plantops.access.caller import SYSTEM
+from plantops.execution import release
+from plantops.execution.models import OrderOperation
+from plantops.masterdata import calendar as cal
+from plantops.masterdata import models as md
+from plantops.masterdata.availability import shift_calendar
+from plantops.org.models import Site
+from plantops.planning.models import ProductionOrder
+from plantops.simulation.engine import simulate
+from plantops.simulation.model import Floor, Job, Station, Step
+from plantops.simulation.posting import Reasons, post
+from plantops.simulation.rates_file import RatesBook
+from plantops.storage.engine import unit_of_work
+from plantops.types import OrderStatus
+
+WEEK = timedelta(days=7)
+
+
+@dataclass(frozen=True)
+class SiteHistory:
+    site: str
+    orders: int
+    events: int
+    finished: int
+
+
+def make_history(
+    factory: sessionmaker[Session], site_code: str, start: datetime, now: datetime,
+    book: RatesBook, seed: int = 1, load: float = 0.75,
+) -> SiteHistory:  # fmt: skip
+    """Simulate `site_code` from `start` to `now` and post what happened."""
+    with unit_of_work(factory) as session:
+        site = session.scalars(select(Site).where(Site.code == site_code)).one()
+        centers = _centers(session, site)
+        floor, reasons = _floor(session, site, centers, start, now, book, seed, load)
+    run = simulate(floor, seed)
+    events = post(factory, site_code, seed, run, start, reasons)
+    return SiteHistory(site_code, len(floor.jobs), events, sum(1 for j in run.jobs if j.finished))
+
+
+def _centers(session: Session, site: Site) -> list[md.WorkCenter]:
+    return list(
+        session.scalars(
+            select(md.WorkCenter)
+            .where(md.WorkCenter.site_id == site.id)
+            .options(selectinload(md.WorkCenter.setup_matrix))
+            .order_by(md.WorkCenter.code)
+        )
+    )
+
+
+def _floor(
+    session: Session, site: Site, centers: list[md.WorkCenter], start: datetime, now: datetime,
+    book: RatesBook, seed: int, load: float,
+) -> tuple[Floor, Reasons]:  # fmt: skip
+    origin = start
+    stations = tuple(_station(session, site, c, start, now, book, origin) for c in centers)
+    room = {s.id: _open_by_week(s, int((now - start).total_seconds())) for s in stations}
+    orders = _orders(session, site, start, now, room, random.Random(f"{seed}:{site.code}"), load)
+    session.flush()
+    jobs, sequence = [], defaultdict(list)
+    for order in orders:
+        release.release(session, SYSTEM, order.id, "simulated history")
+    session.flush()
+    steps = _steps(session, [o.id for o in orders])
+    for order in orders:
+        job_steps = tuple(steps[order.id])
+        release_at = _at(datetime.combine(order.release_date, datetime.min.time(), UTC), origin)
+        due_at = _at(datetime.combine(order.due_date, datetime.max.time(), UTC), origin)
+        jobs.append(Job(order.id, job_steps, due=due_at, release=max(0, release_at)))
+    for job in sorted(jobs, key=lambda j: (j.due, j.release, j.id)):  # earliest due first
+        for step in job.steps:
+            sequence[step.station].append(step.id)
+    floor = Floor(
+        stations, tuple(jobs), {k: tuple(v) for k, v in sequence.items()},
+        start=0, end=_at(now, origin),
+    )  # fmt: skip
+    return floor, _reasons(session, site)
+
+
+def _at(moment: datetime, origin: datetime) -> int:
+    return int((moment - origin).total_seconds())
+
+
+def _station(
+    session: Session, site: Site, center: md.WorkCenter, start: datetime, end: datetime,
+    book: RatesBook, origin: datetime,
+) -> Station:  # fmt: skip
+    calendar = session.get(md.Calendar, center.calendar_id)
+    assert calendar is not None  # a foreign key
+    found = cal.availability(shift_calendar(calendar, site.time_zone, []), start, end)
+    return Station(
+        id=center.id,
+        open=tuple((_at(i.start, origin), _at(i.end, origin)) for i in found.intervals),
+        rates=book.rates(site.code, center.code, center.kind.value),
+        capacity=center.parallel_capacity,
+        changeovers={
+            (t.from_family, t.to_family): t.changeover_seconds for t in center.setup_matrix
+        },
+    )
+
+
+def _open_by_week(station: Station, end: int) -> list[float]:
+    weeks = [0.0] * (end // int(WEEK.total_seconds()) + 1)
+    for begin, finish in station.open:
+        weeks[begin // int(WEEK.total_seconds())] += (finish - begin) * station.capacity
+    return weeks
+
+
+def _orders(
+    session: Session, site: Site, start: datetime, now: datetime, room: dict[int, list[float]],
+    chance: random.Random, load: float,
+) -> list[ProductionOrder]:  # fmt: skip
+    """Orders week by week, made items in a shuffled round, each taken while the work
+    centers of its primary route have room left that week."""
+    routings = list(
+        session.scalars(
+            select(md.Routing).where(md.Routing.site_id == site.id)
+            .options(selectinload(md.Routing.operations).selectinload(md.Operation.alternatives))
+            .order_by(md.Routing.code)
+        )
+    )  # fmt: skip
+    routes = []
+    for routing in routings:
+        primary = [min(o.alternatives, key=lambda a: a.preference) for o in routing.operations
+                   if o.alternatives]  # fmt: skip
+        if primary:
+            routes.append((routing.item_id, routing.code, primary))
+    orders: list[ProductionOrder] = []
+    weeks = len(next(iter(room.values()), []))
+    for week in range(weeks):
+        monday = (start + week * WEEK).date()
+        if monday >= now.date():
+            break
+        used: dict[int, float] = defaultdict(float)
+        for _ in range(3):  # rounds: the common items come up several times a week
+            for item_id, code, primary in chance.sample(routes, len(routes)):
+                slowest = max(a.run_seconds_per_unit for a in primary)
+                quantity = max(5, min(200, round(chance.uniform(2, 6) * 3600 / slowest / 5) * 5))
+                need = {a.work_center_id: a.setup_seconds + a.run_seconds_per_unit * quantity
+                        for a in primary}  # fmt: skip
+                if any(used[c] + n > load * room[c][week] for c, n in need.items() if c in room):
+                    continue
+                for c, n in need.items():
+                    used[c] += n
+                orders.append(
+                    _order(site, item_id, code, len(orders) + 1, quantity, monday, chance)
+                )
+    for order in orders:
+        session.add(order)
+    return orders
+
+
+def _order(
+    site: Site, item_id: int, code: str, number: int, quantity: int, monday: date,
+    chance: random.Random,
+) -> ProductionOrder:  # fmt: skip
+    return ProductionOrder(
+        site_id=site.id, code=f"MO-{site.code}-H{number:04d}", item_id=item_id,
+        quantity=Decimal(quantity), status=OrderStatus.approved, release_date=monday,
+        due_date=monday + timedelta(days=chance.choice((4, 7, 9, 11))),
+        priority=chance.randint(1, 5),
+    )  # fmt: skip
+
+
+def _steps(session: Session, order_ids: list[int]) -> dict[int, list[Step]]:
+    alternatives = {
+        (a.operation_id, a.work_center_id): a
+        for a in session.scalars(select(md.OperationAlternative))
+    }
+    families = {
+        i: family
+        for i, family in session.execute(select(md.Operation.id, md.Operation.setup_family))
+    }
+    steps: dict[int, list[Step]] = defaultdict(list)
+    found = session.scalars(
+        select(OrderOperation)
+        .where(OrderOperation.production_order_id.in_(order_ids))
+        .order_by(OrderOperation.production_order_id, OrderOperation.sequence)
+    )
+    for operation in found:
+        way = alternatives[(operation.operation_id, operation.work_center_id)]
+        family = families[operation.operation_id] or ""
+        steps[operation.production_order_id].append(
+            Step(operation.id, operation.work_center_id, int(operation.planned_quantity),
+                 way.run_seconds_per_unit, way.setup_seconds, family)
+        )  # fmt: skip
+    return steps
+
+
+def _reasons(session: Session, site: Site) -> Reasons:
+    found = session.scalars(
+        select(md.ReasonCode).where(md.ReasonCode.site_id == site.id).order_by(md.ReasonCode.code)
+    )
+    by_loss: dict[str, list[int]] = defaultdict(list)
+    for reason in found:
+        by_loss[reason.loss_category.value].append(reason.id)
+    return {loss: tuple(ids) for loss, ids in by_loss.items()}
