@@ -21,7 +21,7 @@ $(STAMP): pyproject.toml
 setup: $(STAMP)
 
 run: setup
-	$(BIN)/plantops serve --prepare
+	$(BIN)/plantops serve --prepare $(ARGS)
 
 lint: setup
 	$(BIN)/ruff format --check src tests benchmarks

@@ -12,6 +12,7 @@ from plantops.cli.demo import demo
 from plantops.cli.errors import user_errors
 from plantops.cli.ledger import ledger_app
 from plantops.cli.plan import plan_app
+from plantops.cli.simulate import simulate
 from plantops.cli.users import audit_app, user
 from plantops.config import settings
 from plantops.demo.history import DAYS, create_history
@@ -28,6 +29,7 @@ app.add_typer(plan_app, name="plan")
 app.add_typer(audit_app, name="audit")
 app.add_typer(ledger_app, name="ledger")
 app.command("demo")(demo)
+app.command("simulate")(simulate)
 app.command("import")(transfer.import_command)
 app.command("export")(transfer.export_command)
 console = Console(stderr=True)
@@ -71,15 +73,16 @@ def serve(
             upgrade(engine)
             loaded = load_demo_if_empty(engine)
             password = first_admin(engine)
+            if loaded:
+                console.print("the database was empty: loaded the demo plant (see plantops demo)")
+            else:
+                console.print("the database holds sites already: the demo plant was not loaded")
             if loaded and history_days:
-                console.print(f"simulating {history_days} days of the demo plant's production")
+                console.print(
+                    f"simulating {history_days} days of its production (docs/simulation.md)"
+                )
                 made = create_history(engine, history_days)
-        if loaded:
-            console.print("the database was empty: loaded the demo plant (see plantops demo)")
-            if history_days:
-                console.print(f"and its history: {sum(h.events for h in made):,} shop-floor events")
-        else:
-            console.print("the database holds sites already: the demo plant was not loaded")
+                console.print(f"posted {sum(h.events for h in made):,} shop-floor events")
         if password:
             console.print(
                 f"first start: sign in as [bold]admin[/] with password [bold]{password}[/] "

@@ -92,16 +92,21 @@ def record(
             raise
         return _replay(caller, earlier, body)
     known[key] = row
+    if event.kind is EventKind.work_center_state:
+        stations.remember(session, event)
     return Recorded(row, replayed=False)
 
 
 def guarded(session: Session, event: EventIn) -> bool:
     """Whether recording the event may be refused after it began to change rows: a report at
-    a site that keeps stock (its backflush may find a component short), or an event that is
-    not an operation's. Those run in a savepoint; the others decide everything before they
-    change anything, and a batch of them is written in one flush when it commits."""
-    if event.kind not in OPERATION_EVENTS:
+    a site that keeps stock (its backflush may find a component short), or an order's event.
+    Those run in a savepoint; the others (a work center's state and clocking change no row
+    but their ledger row) decide everything before they change anything, and a batch of
+    them is written in one flush when it commits."""
+    if event.kind in ORDER_EVENTS:
         return True
+    if event.kind not in OPERATION_EVENTS:
+        return False
     if event.kind not in (EventKind.operation_report, EventKind.operation_complete):
         return False
     if not (event.good or event.scrap):

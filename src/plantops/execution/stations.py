@@ -5,6 +5,7 @@ same person in."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select
@@ -18,21 +19,47 @@ from plantops.execution.lifecycle import CLOCK_EVENTS, EventKind
 from plantops.execution.models import ShopEvent
 from plantops.execution.outcome import Outcome
 from plantops.execution.schemas import EventIn
+from plantops.masterdata.models import WorkCenter
+from plantops.storage import txcache
+from plantops.types import WorkCenterState
 from plantops.workforce.models import Employee
 
 E = EventKind
 
 
-def latest_state(session: Session, work_center_id: int) -> ShopEvent | None:
-    return session.scalar(
-        select(ShopEvent)
-        .where(
-            ShopEvent.work_center_id == work_center_id,
-            ShopEvent.kind == E.work_center_state,
+@dataclass(frozen=True)
+class Latest:
+    """A work center's latest state event: all that deciding on the next one needs."""
+
+    occurred_at: datetime
+    state: WorkCenterState | None
+
+
+def latest_state(session: Session, work_center_id: int) -> Latest | None:
+    """Read once per transaction: the work center is locked while a state is recorded, so
+    what this transaction recorded since (`remember`) is all that can have changed it. A
+    batch of a shift's states then reads the ledger once per work center, not per event."""
+    held: dict[int, Latest | None] = txcache.of(session, "work_center_states")
+    if work_center_id not in held:
+        row = session.scalar(
+            select(ShopEvent)
+            .where(
+                ShopEvent.work_center_id == work_center_id,
+                ShopEvent.kind == E.work_center_state,
+            )
+            .order_by(ShopEvent.occurred_at.desc(), ShopEvent.id.desc())
+            .limit(1)
         )
-        .order_by(ShopEvent.occurred_at.desc(), ShopEvent.id.desc())
-        .limit(1)
-    )
+        held[work_center_id] = None if row is None else Latest(row.occurred_at, row.state)
+    return held[work_center_id]
+
+
+def remember(session: Session, event: EventIn) -> None:
+    """A state event was recorded: if it is the newest, it is the work center's latest."""
+    held: dict[int, Latest | None] = txcache.of(session, "work_center_states")
+    center = event.work_center_id
+    if center in held and _is_newest(event, held[center]):
+        held[center] = Latest(event.occurred_at, event.state)
 
 
 def latest_clock(session: Session, employee_id: int) -> ShopEvent | None:
@@ -46,7 +73,7 @@ def latest_clock(session: Session, employee_id: int) -> ShopEvent | None:
 
 def state_event(session: Session, caller: Caller, event: EventIn, now: datetime) -> Outcome:
     assert event.work_center_id is not None and event.state is not None
-    center = references.work_center(session, caller, event.work_center_id, lock=True)
+    center = _locked_center(session, caller, event.work_center_id)
     references.check_people_and_reasons(session, caller, center.site_id, event)
     latest = latest_state(session, center.id)
     when = timing(event.occurred_at, now, latest.occurred_at if latest else None)
@@ -63,6 +90,17 @@ def state_event(session: Session, caller: Caller, event: EventIn, now: datetime)
         work_center_id=center.id,
         work_center_state=current,
     )
+
+
+def _locked_center(session: Session, caller: Caller, ident: int) -> WorkCenter:
+    """The work center, locked for the rest of the transaction (read once per transaction)."""
+    held: dict[int, WorkCenter] = txcache.of(session, "locked_work_centers")
+    center = held.get(ident)
+    if center is None:
+        center = held[ident] = references.work_center(session, caller, ident, lock=True)
+    elif not caller.scope.allows(center.site_id):  # held for another sender of the group
+        raise references.missing("work_center_id", "work center")
+    return center
 
 
 def clock_event(session: Session, caller: Caller, event: EventIn, now: datetime) -> Outcome:
@@ -92,6 +130,6 @@ def clock_event(session: Session, caller: Caller, event: EventIn, now: datetime)
     )
 
 
-def _is_newest(event: EventIn, latest: ShopEvent | None) -> bool:
+def _is_newest(event: EventIn, latest: Latest | ShopEvent | None) -> bool:
     """Whether the event is now the subject's latest: its state is the current one."""
     return latest is None or event.occurred_at >= latest.occurred_at

@@ -48,19 +48,22 @@ def make_history(
     """Simulate `site_code` from `start` to `now` and post what happened."""
     with unit_of_work(factory) as session:
         site = session.scalars(select(Site).where(Site.code == site_code)).one()
-        centers = _centers(session, site)
+        centers = centers_of(session, site)
         floor, reasons = _floor(session, site, centers, start, now, book, seed, load)
     run = simulate(floor, seed)
     events = post(factory, site_code, seed, run, start, reasons)
     return SiteHistory(site_code, len(floor.jobs), events, sum(1 for j in run.jobs if j.finished))
 
 
-def _centers(session: Session, site: Site) -> list[md.WorkCenter]:
+def centers_of(session: Session, site: Site) -> list[md.WorkCenter]:
     return list(
         session.scalars(
             select(md.WorkCenter)
             .where(md.WorkCenter.site_id == site.id)
-            .options(selectinload(md.WorkCenter.setup_matrix))
+            .options(
+                selectinload(md.WorkCenter.setup_matrix),
+                selectinload(md.WorkCenter.downtime_windows),
+            )
             .order_by(md.WorkCenter.code)
         )
     )
@@ -71,7 +74,7 @@ def _floor(
     book: RatesBook, seed: int, load: float,
 ) -> tuple[Floor, Reasons]:  # fmt: skip
     origin = start
-    stations = tuple(_station(session, site, c, start, now, book, origin) for c in centers)
+    stations = tuple(station_of(session, site, c, start, now, book, origin) for c in centers)
     room = {s.id: _open_by_week(s, int((now - start).total_seconds())) for s in stations}
     orders = _orders(session, site, start, now, room, random.Random(f"{seed}:{site.code}"), load)
     session.flush()
@@ -99,13 +102,14 @@ def _at(moment: datetime, origin: datetime) -> int:
     return int((moment - origin).total_seconds())
 
 
-def _station(
+def station_of(
     session: Session, site: Site, center: md.WorkCenter, start: datetime, end: datetime,
     book: RatesBook, origin: datetime,
 ) -> Station:  # fmt: skip
     calendar = session.get(md.Calendar, center.calendar_id)
     assert calendar is not None  # a foreign key
-    found = cal.availability(shift_calendar(calendar, site.time_zone, []), start, end)
+    windows = list(center.downtime_windows)  # planned maintenance: closed, as shifts are
+    found = cal.availability(shift_calendar(calendar, site.time_zone, windows), start, end)
     return Station(
         id=center.id,
         open=tuple((_at(i.start, origin), _at(i.end, origin)) for i in found.intervals),

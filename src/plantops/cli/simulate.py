@@ -1,0 +1,70 @@
+"""`plantops simulate --runs 50 [--plan RUN] [--site S] [--days 7]`: how a plan's schedule
+holds up on a floor that misbehaves (breakdowns, slow runs, scrap, late material, absent
+operators at the rates of the plant's rates file), run after run, beside its promise."""
+
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import asdict
+from pathlib import Path
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from plantops.cli.errors import user_errors
+
+
+def simulate(
+    runs: int = typer.Option(50, min=1, max=10_000, help="simulations, each with other draws"),
+    plan: int = typer.Option(None, help="plan run id (default: the site's latest plan)"),
+    site: str = typer.Option(None, help="site code (default: the latest plan of any site)"),
+    days: int = typer.Option(7, min=1, max=90, help="the orders the plan starts in these days"),
+    seed: int = typer.Option(1, min=0, help="the same seed gives the same figures"),
+    rates: Path = typer.Option(
+        None, exists=True, dir_okay=False, help="rates file (default: the demo's)"
+    ),
+    as_json: bool = typer.Option(False, "--json", help="the figures as JSON on stdout"),
+) -> None:
+    """Replay a plan's schedule under random disruptions: on-time delivery, lateness and
+    makespan as distributions, to compare plans and scenarios on what they can deliver."""
+    from plantops.access.caller import SYSTEM
+    from plantops.simulation.rates_file import load
+    from plantops.simulation.replay import plan_floor
+    from plantops.simulation.robustness import replay
+    from plantops.storage.engine import make_engine, make_session_factory, unit_of_work
+
+    with user_errors():
+        book = load(rates)
+        with unit_of_work(make_session_factory(make_engine())) as session:
+            planned = plan_floor(session, SYSTEM, site, plan, book, days)
+        began = time.perf_counter()
+        result = replay(planned.floor, runs, seed)
+        seconds = time.perf_counter() - began
+    if as_json:
+        figures = {"plan_run": planned.run_id, "site": planned.site, "days": days,
+                   "seconds": round(seconds, 2), "on_paper": {
+                       "on_time": planned.on_paper_on_time,
+                       "makespan_hours": planned.on_paper_makespan_hours},
+                   **asdict(result)}  # fmt: skip
+        print(json.dumps(figures, indent=2))
+        return
+    table = Table(title=f"plan run {planned.run_id} at {planned.site}: {result.jobs} orders "
+                  f"started in {days} days, {runs} simulations ({seconds:.1f} s)")  # fmt: skip
+    for column in ("figure", "on paper", "p10", "median", "p90", "worst-best"):
+        table.add_column(column, justify="left" if column == "figure" else "right")
+    rows = (
+        ("on time", planned.on_paper_on_time, result.on_time, "{:.0%}"),
+        ("not done", 0.0, result.unfinished, "{:.0%}"),
+        ("mean lateness (h)", None, result.mean_lateness_hours, "{:.1f}"),
+        ("makespan (h)", planned.on_paper_makespan_hours, result.makespan_hours, "{:.1f}"),
+    )
+    for name, paper, spread, form in rows:
+        worst, best = (spread.low, spread.high) if name == "on time" else (spread.high, spread.low)
+        table.add_row(
+            name, "" if paper is None else form.format(paper), form.format(spread.p10),
+            form.format(spread.median), form.format(spread.p90),
+            f"{form.format(worst)} - {form.format(best)}",
+        )  # fmt: skip
+    Console().print(table)
