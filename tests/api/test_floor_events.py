@@ -281,6 +281,42 @@ def test_work_center_states_and_who_is_clocked_in(floor: Floor) -> None:
     assert "already clocked out" in problem(floor.send("clock_out", employee_id=e1), 409)["detail"]
 
 
+def test_a_batch_of_states_sees_its_own_earlier_states_and_the_ledger_before_it(
+    floor: Floor,
+) -> None:
+    """A work center's latest state is read once per transaction and then kept in memory
+    (execution.stations): each state of a batch must still see the ones before it, and an
+    earlier one that occurred later stays the current state."""
+    saw, weld = floor.center["SAW"], floor.center["WELD"]
+    ok(floor.send("work_center_state", work_center_id=saw, state="idle"))
+    at = datetime.now(UTC) - timedelta(minutes=5)
+    events = [
+        floor.event("work_center_state", work_center_id=saw, state="idle"),  # as the ledger
+        floor.event("work_center_state", work_center_id=saw, state="running"),
+        floor.event("work_center_state", work_center_id=saw, state="running"),  # as before
+        floor.event(
+            "work_center_state",
+            work_center_id=saw,
+            state="down",
+            reason_code_id=floor.reason["BRK"],
+        ),
+        floor.event("work_center_state", work_center_id=weld, state="running"),
+        floor.event(
+            "work_center_state", at + timedelta(minutes=1), work_center_id=weld, state="idle"
+        ),  # occurred before the running one: flagged, not current
+    ]
+    answer = floor.api.post("/events/batch", json={"events": events}).json()
+    assert [r["status"] for r in answer["results"]] == [409, 201, 409, 201, 201, 201]
+    assert "already idle" in answer["results"][0]["problem"]["detail"]
+    assert "already running" in answer["results"][2]["problem"]["detail"]
+    assert answer["results"][5]["event"]["late"] is True
+    now = {c["code"]: c["state"] for c in floor.api.get("/floor/work_centers").json()}
+    assert now["SAW"] == "down" and now["WELD"] == "running"
+    after = floor.send("work_center_state", work_center_id=saw, state="down",
+                       reason_code_id=floor.reason["BRK"])  # fmt: skip
+    assert "already down" in problem(after, 409)["detail"]
+
+
 def test_single_events_that_arrive_together_are_written_together_each_as_if_sent_alone(
     floor: Floor, factory: sessionmaker[Session]
 ) -> None:
