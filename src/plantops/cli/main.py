@@ -16,7 +16,7 @@ from plantops.cli.simulate import simulate
 from plantops.cli.users import audit_app, user
 from plantops.config import settings
 from plantops.demo.history import DAYS, create_history
-from plantops.demo.loader import load_demo_if_empty
+from plantops.demo.loader import is_demo, load_demo_if_empty
 from plantops.storage.engine import make_engine
 from plantops.storage.migrate import upgrade
 
@@ -57,6 +57,10 @@ def serve(
     access_log: bool = typer.Option(
         False, help="a line per request on stdout (what the floor did is in the ledger)"
     ),
+    live: bool = typer.Option(
+        True, help="--prepare, the demo plant: keep it producing (plantops simulate --live)"
+    ),
+    speed: float = typer.Option(60, min=1, max=100_000, help="--live: simulated s per second"),
 ) -> None:
     """Serve the API, its docs and the web pages."""
     import uvicorn
@@ -89,6 +93,13 @@ def serve(
                 "(shown once; change it with `plantops user set-password admin`)",
                 soft_wrap=True,
             )
+    if prepare and live and is_demo(engine):
+        from plantops.simulation import live as plant
+        from plantops.simulation.rates_file import load
+        from plantops.storage.engine import make_session_factory
+
+        plant.start(make_session_factory(engine), load(), speed)
+        console.print(f"the demo plant is producing at {speed:g}x (--no-live to stop it)")
     host, port = host or settings().host, port or settings().port
     console.print(f"PlantOps on http://{host}:{port}")
     if workers == 1:

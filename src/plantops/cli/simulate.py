@@ -4,6 +4,7 @@ operators at the rates of the plant's rates file), run after run, beside its pro
 
 from __future__ import annotations
 
+import contextlib
 import json
 import time
 from dataclasses import asdict
@@ -26,9 +27,17 @@ def simulate(
         None, exists=True, dir_okay=False, help="rates file (default: the demo's)"
     ),
     as_json: bool = typer.Option(False, "--json", help="the figures as JSON on stdout"),
+    live: bool = typer.Option(False, help="keep the plant producing now, in accelerated time"),
+    speed: float = typer.Option(60, min=1, max=100_000, help="--live: simulated s per second"),
+    minutes: float = typer.Option(None, min=0, help="--live: stop after this many minutes"),
 ) -> None:
     """Replay a plan's schedule under random disruptions: on-time delivery, lateness and
-    makespan as distributions, to compare plans and scenarios on what they can deliver."""
+    makespan as distributions, to compare plans and scenarios on what they can deliver.
+    With --live, run the open work of every site (or --site) on the floor instead, posting
+    each event as it happens, until Ctrl-C or --minutes."""
+    if live:
+        _live(site, speed, minutes, rates)
+        return
     from plantops.access.caller import SYSTEM
     from plantops.simulation.rates_file import load
     from plantops.simulation.replay import plan_floor
@@ -68,3 +77,21 @@ def simulate(
             f"{form.format(worst)} - {form.format(best)}",
         )  # fmt: skip
     Console().print(table)
+
+
+def _live(site: str | None, speed: float, minutes: float | None, rates: Path | None) -> None:
+    from plantops.simulation import live
+    from plantops.simulation.rates_file import load
+    from plantops.storage.engine import make_engine, make_session_factory
+
+    with user_errors():
+        factory = make_session_factory(make_engine())
+        stop, tally, threads = live.start(factory, load(rates), speed, [site] if site else None)
+    Console(stderr=True).print(f"the plant is producing at {speed:g}x (Ctrl-C stops it)")
+    with contextlib.suppress(KeyboardInterrupt):  # Ctrl-C: stop and say what was done
+        stop.wait(None if minutes is None else minutes * 60)
+    stop.set()
+    for thread in threads:
+        thread.join(timeout=30)
+    said = f"; the last refused: {tally.last_refusal}" if tally.refused else ""
+    print(f"posted {tally.posted} events, {tally.refused} refused{said}")

@@ -19,6 +19,7 @@ from plantops.resources.service import ListQuery, list_records
 from plantops.storage.engine import make_session_factory, unit_of_work
 
 Progress = Callable[[str, int, int], None]  # stage, done, total
+SITE_CODES = {"CN-SUZ", "DE-STR", "US-MKE"}
 
 
 class PlantNotEmpty(Conflict):
@@ -44,6 +45,13 @@ def refuse_if_sites(session: Session) -> None:
 def is_empty(engine: Engine) -> bool:
     with unit_of_work(make_session_factory(engine)) as session:
         return existing_sites(session)[0] == 0
+
+
+def is_demo(engine: Engine) -> bool:
+    """Whether the database holds the demo plant's sites and no others."""
+    with unit_of_work(make_session_factory(engine)) as session:
+        total, codes = existing_sites(session)
+    return total == len(SITE_CODES) and set(codes) == SITE_CODES
 
 
 def ensure_empty(engine: Engine) -> None:

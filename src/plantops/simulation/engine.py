@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import bisect
 import random
-from collections.abc import Generator, Iterator
+from collections.abc import Callable, Generator, Iterator
 from typing import Any
 
 import simpy
@@ -18,11 +18,19 @@ from plantops.simulation.model import Floor, Happening, Job, JobOutcome, Run, St
 Process = Generator[simpy.Event, Any, None]
 
 
-def simulate(floor: Floor, seed: int = 1, *, record: bool = True) -> Run:
+def simulate(
+    floor: Floor,
+    seed: int = 1,
+    *,
+    record: bool = True,
+    sink: Callable[[Happening], None] | None = None,
+    env: simpy.Environment | None = None,
+) -> Run:
     """Run the floor from its start to its end. Without `record` only the jobs' outcomes
-    are kept (robustness runs need no event list)."""
-    env = simpy.Environment(initial_time=floor.start)
-    shop = _Shop(env, floor, seed, record)
+    are kept (robustness runs need no event list). `sink` is told each happening as it
+    happens, and `env` may be a simpy.rt.RealtimeEnvironment: the live plant."""
+    env = env or simpy.Environment(initial_time=floor.start)
+    shop = _Shop(env, floor, seed, record, sink)
     for station in floor.stations:
         queue = [shop.steps[i] for i in floor.sequence.get(station.id, ()) if i in shop.steps]
         center = _Center(shop, station, queue)
@@ -35,8 +43,11 @@ def simulate(floor: Floor, seed: int = 1, *, record: bool = True) -> Run:
 
 
 class _Shop:
-    def __init__(self, env: simpy.Environment, floor: Floor, seed: int, record: bool) -> None:
-        self.env, self.floor, self.seed, self.record = env, floor, seed, record
+    def __init__(
+        self, env: simpy.Environment, floor: Floor, seed: int, record: bool,
+        sink: Callable[[Happening], None] | None,
+    ) -> None:  # fmt: skip
+        self.env, self.floor, self.seed, self.record, self.sink = env, floor, seed, record, sink
         self.steps: dict[int, Step] = {}
         self.job_of: dict[int, Job] = {}
         self.before: dict[int, int] = {}  # step -> the step it follows
@@ -62,8 +73,12 @@ class _Shop:
             self.finished[job.id] = int(self.env.now)
 
     def tell(self, **fields: Any) -> None:
-        if self.record:
-            self.happenings.append(Happening(at=int(self.env.now), **fields))
+        if self.record or self.sink:
+            happening = Happening(at=int(self.env.now), **fields)
+            if self.record:
+                self.happenings.append(happening)
+            if self.sink:
+                self.sink(happening)
 
 
 class _Center:
@@ -76,7 +91,7 @@ class _Center:
         self.rates = station.rates
         self.random = random.Random(f"{shop.seed}:{station.id}")
         self.starts = [start for start, _ in station.open]
-        self.state: str | None = None
+        self.state: str | None = station.state
         self.family = ""
         self.to_failure = self._draw_failure()
         self.to_minor = self._draw_minor()
@@ -107,6 +122,10 @@ class _Center:
 
     def _run(self, step: Step) -> Process:
         rates, job = self.rates, self.shop.job_of[step.id]
+        if step.started:  # under way when the run began: its start and setup are behind it
+            self.family = step.setup_family
+            yield from self._produce(step, job.id, 1 + rates.speed_loss)
+            return
         if self.random.random() < rates.shortage_chance:
             self._state("idle", note="waiting for material")
             yield self.env.timeout(int(self.random.expovariate(1 / (rates.shortage_hours * 3600))))
@@ -124,13 +143,17 @@ class _Center:
         slower = 1 + self.random.expovariate(1 / rates.speed_loss) if rates.speed_loss else 1.0
         if learner:
             slower += rates.learner_slowdown
+        yield from self._produce(step, job.id, slower)
+
+    def _produce(self, step: Step, job: int, slower: float) -> Process:
+        rates = self.rates
         per_unit = step.run_seconds_per_unit * slower
         for count, last in _chunks(step.quantity, per_unit, rates.report_minutes * 60):
             yield from self._work(round(count * per_unit), "running")
             scrap = _binomial(self.random, count, rates.scrap_rate)
             rework = _binomial(self.random, count - scrap, rates.rework_rate)
             self.shop.tell(kind="operation_complete" if last else "operation_report",
-                           station=self.station.id, step=step.id, job=job.id,
+                           station=self.station.id, step=step.id, job=job,
                            good=count - scrap - rework, scrap=scrap, rework=rework,
                            draw=self.random.randrange(1 << 30))  # fmt: skip
         self.shop.complete(step)

@@ -75,13 +75,9 @@ def _floor(
 ) -> tuple[Floor, Reasons]:  # fmt: skip
     origin = start
     stations = tuple(station_of(session, site, c, start, now, book, origin) for c in centers)
-    room = {s.id: _open_by_week(s, int((now - start).total_seconds())) for s in stations}
-    orders = _orders(session, site, start, now, room, random.Random(f"{seed}:{site.code}"), load)
-    session.flush()
+    chance = random.Random(f"{seed}:{site.code}")
+    orders = release_new(session, site, stations, start, now, chance, load, "H")
     jobs, sequence = [], defaultdict(list)
-    for order in orders:
-        release.release(session, SYSTEM, order.id, "simulated history")
-    session.flush()
     steps = _steps(session, [o.id for o in orders])
     for order in orders:
         job_steps = tuple(steps[order.id])
@@ -95,7 +91,23 @@ def _floor(
         stations, tuple(jobs), {k: tuple(v) for k, v in sequence.items()},
         start=0, end=_at(now, origin),
     )  # fmt: skip
-    return floor, _reasons(session, site)
+    return floor, reasons_of(session, site)
+
+
+def release_new(
+    session: Session, site: Site, stations: tuple[Station, ...], start: datetime,
+    end: datetime, chance: random.Random, load: float, prefix: str, first: int = 1,
+) -> list[ProductionOrder]:  # fmt: skip
+    """New orders for [start, end), week by week up to `load` of each work center's shift
+    time (stations counted from `start`), released to the floor; codes MO-<site>-<prefix>n,
+    n from `first`."""
+    room = {s.id: _open_by_week(s, int((end - start).total_seconds())) for s in stations}
+    orders = _orders(session, site, start, end, room, chance, load, prefix, first)
+    session.flush()
+    for order in orders:
+        release.release(session, SYSTEM, order.id, "released by the plant simulation")
+    session.flush()
+    return orders
 
 
 def _at(moment: datetime, origin: datetime) -> int:
@@ -130,7 +142,7 @@ def _open_by_week(station: Station, end: int) -> list[float]:
 
 def _orders(
     session: Session, site: Site, start: datetime, now: datetime, room: dict[int, list[float]],
-    chance: random.Random, load: float,
+    chance: random.Random, load: float, prefix: str, first: int,
 ) -> list[ProductionOrder]:  # fmt: skip
     """Orders week by week, made items in a shuffled round, each taken while the work
     centers of its primary route have room left that week."""
@@ -151,11 +163,11 @@ def _orders(
     weeks = len(next(iter(room.values()), []))
     for week in range(weeks):
         monday = (start + week * WEEK).date()
-        if monday >= now.date():
+        if week and monday >= now.date():
             break
         used: dict[int, float] = defaultdict(float)
         for _ in range(3):  # rounds: the common items come up several times a week
-            for item_id, code, primary in chance.sample(routes, len(routes)):
+            for item_id, _, primary in chance.sample(routes, len(routes)):
                 slowest = max(a.run_seconds_per_unit for a in primary)
                 quantity = max(5, min(200, round(chance.uniform(2, 6) * 3600 / slowest / 5) * 5))
                 need = {a.work_center_id: a.setup_seconds + a.run_seconds_per_unit * quantity
@@ -164,20 +176,18 @@ def _orders(
                     continue
                 for c, n in need.items():
                     used[c] += n
-                orders.append(
-                    _order(site, item_id, code, len(orders) + 1, quantity, monday, chance)
-                )
+                number = f"{prefix}{first + len(orders):04d}"
+                orders.append(_order(site, item_id, number, quantity, monday, chance))
     for order in orders:
         session.add(order)
     return orders
 
 
 def _order(
-    site: Site, item_id: int, code: str, number: int, quantity: int, monday: date,
-    chance: random.Random,
-) -> ProductionOrder:  # fmt: skip
+    site: Site, item_id: int, number: str, quantity: int, monday: date, chance: random.Random
+) -> ProductionOrder:
     return ProductionOrder(
-        site_id=site.id, code=f"MO-{site.code}-H{number:04d}", item_id=item_id,
+        site_id=site.id, code=f"MO-{site.code}-{number}", item_id=item_id,
         quantity=Decimal(quantity), status=OrderStatus.approved, release_date=monday,
         due_date=monday + timedelta(days=chance.choice((4, 7, 9, 11))),
         priority=chance.randint(1, 5),
@@ -209,7 +219,7 @@ def _steps(session: Session, order_ids: list[int]) -> dict[int, list[Step]]:
     return steps
 
 
-def _reasons(session: Session, site: Site) -> Reasons:
+def reasons_of(session: Session, site: Site) -> Reasons:
     found = session.scalars(
         select(md.ReasonCode).where(md.ReasonCode.site_id == site.id).order_by(md.ReasonCode.code)
     )

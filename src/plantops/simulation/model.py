@@ -48,6 +48,7 @@ class Station:
     rates: Rates = Rates()
     capacity: int = 1
     changeovers: Mapping[tuple[str, str], int] = field(default_factory=dict)
+    state: str | None = None  # as the floor last reported it: not reported again
 
 
 @dataclass(frozen=True)
@@ -60,6 +61,7 @@ class Step:
     run_seconds_per_unit: float
     setup_seconds: int = 0
     setup_family: str = ""
+    started: bool = False  # under way already: `quantity` is what remains to be made
 
 
 @dataclass(frozen=True)
