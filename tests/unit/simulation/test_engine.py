@@ -98,3 +98,25 @@ def test_rates_refuse_what_cannot_be() -> None:
         Rates(scrap_rate=1.5)
     with pytest.raises(ValueError, match="mttr_minutes"):
         Rates(mttr_minutes=-1)
+
+
+def test_an_operation_under_way_goes_on_without_a_new_start_and_each_happening_is_told() -> None:
+    floor = _floor()
+    cut = replace(floor.jobs[0].steps[0], quantity=4, started=True)  # 4 left to cut
+    jobs = (replace(floor.jobs[0], steps=(cut, floor.jobs[0].steps[1])), floor.jobs[1])
+    told: list[str] = []
+    run = simulate(replace(floor, jobs=jobs), sink=lambda h: told.append(h.kind))
+    assert told == [h.kind for h in sorted(run.happenings, key=lambda h: h.at)]
+    cuts = [h for h in run.happenings if h.step == 11]
+    assert [h.kind for h in cuts] == ["operation_complete"]  # no second start, no setup
+    assert cuts[0].at == 6 * H + 4 * 60 and cuts[0].good == 4
+
+
+def test_a_state_the_floor_reported_already_is_not_reported_again() -> None:
+    floor = _floor()
+    closed = replace(
+        floor, stations=tuple(replace(s, state="planned_stop") for s in floor.stations)
+    )
+    first = [h for h in simulate(closed).happenings if h.kind == "work_center_state"]
+    assert (0, "planned_stop") not in [(h.at, h.state) for h in first]
+    assert first[0].state == "setup" and first[0].at == 6 * H
