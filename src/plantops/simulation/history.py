@@ -9,7 +9,7 @@ from __future__ import annotations
 import random
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 
 from sqlalchemy import select
@@ -78,18 +78,18 @@ def _floor(
     chance = random.Random(f"{seed}:{site.code}")
     orders = release_new(session, site, stations, start, now, chance, load, "H")
     jobs, sequence = [], defaultdict(list)
-    steps = _steps(session, [o.id for o in orders])
+    steps = _steps(session, site, [o.id for o in orders])
     for order in orders:
         job_steps = tuple(steps[order.id])
-        release_at = _at(datetime.combine(order.release_date, datetime.min.time(), UTC), origin)
-        due_at = _at(datetime.combine(order.due_date, datetime.max.time(), UTC), origin)
+        release_at = seconds_from(origin, datetime.combine(order.release_date, time.min, UTC))
+        due_at = seconds_from(origin, datetime.combine(order.due_date, time.max, UTC))
         jobs.append(Job(order.id, job_steps, due=due_at, release=max(0, release_at)))
     for job in sorted(jobs, key=lambda j: (j.due, j.release, j.id)):  # earliest due first
         for step in job.steps:
             sequence[step.station].append(step.id)
     floor = Floor(
         stations, tuple(jobs), {k: tuple(v) for k, v in sequence.items()},
-        start=0, end=_at(now, origin),
+        start=0, end=seconds_from(origin, now),
     )  # fmt: skip
     return floor, reasons_of(session, site)
 
@@ -110,7 +110,8 @@ def release_new(
     return orders
 
 
-def _at(moment: datetime, origin: datetime) -> int:
+def seconds_from(origin: datetime, moment: datetime) -> int:
+    """A moment as the engine counts time: whole seconds from the run's origin."""
     return int((moment - origin).total_seconds())
 
 
@@ -124,7 +125,9 @@ def station_of(
     found = cal.availability(shift_calendar(calendar, site.time_zone, windows), start, end)
     return Station(
         id=center.id,
-        open=tuple((_at(i.start, origin), _at(i.end, origin)) for i in found.intervals),
+        open=tuple(
+            (seconds_from(origin, i.start), seconds_from(origin, i.end)) for i in found.intervals
+        ),
         rates=book.rates(site.code, center.code, center.kind.value),
         capacity=center.parallel_capacity,
         changeovers={
@@ -194,15 +197,35 @@ def _order(
     )  # fmt: skip
 
 
-def _steps(session: Session, order_ids: list[int]) -> dict[int, list[Step]]:
-    alternatives = {
-        (a.operation_id, a.work_center_id): a
-        for a in session.scalars(select(md.OperationAlternative))
-    }
-    families = {
-        i: family
-        for i, family in session.execute(select(md.Operation.id, md.Operation.setup_family))
-    }
+@dataclass(frozen=True)
+class Way:
+    """How a routing operation runs on one of its work centers."""
+
+    sequence: int  # the operation's place in its routing
+    run_seconds_per_unit: float
+    setup_seconds: int
+    setup_family: str
+
+    def step(self, ident: int, station: int, quantity: int, started: bool = False) -> Step:
+        return Step(ident, station, quantity, self.run_seconds_per_unit, self.setup_seconds,
+                    self.setup_family, started)  # fmt: skip
+
+
+def ways_of(session: Session, site_id: int) -> dict[tuple[int, int], Way]:
+    """(operation id, work center id) -> how it runs there, for the site's routings."""
+    a, op = md.OperationAlternative, md.Operation
+    rows = session.execute(
+        select(a.operation_id, a.work_center_id, op.sequence, a.run_seconds_per_unit,
+               a.setup_seconds, op.setup_family)
+        .join(op, op.id == a.operation_id)
+        .join(md.Routing, md.Routing.id == op.routing_id)
+        .where(md.Routing.site_id == site_id)
+    )  # fmt: skip
+    return {(o, c): Way(n, run, setup, family or "") for o, c, n, run, setup, family in rows}
+
+
+def _steps(session: Session, site: Site, order_ids: list[int]) -> dict[int, list[Step]]:
+    ways = ways_of(session, site.id)
     steps: dict[int, list[Step]] = defaultdict(list)
     found = session.scalars(
         select(OrderOperation)
@@ -210,12 +233,10 @@ def _steps(session: Session, order_ids: list[int]) -> dict[int, list[Step]]:
         .order_by(OrderOperation.production_order_id, OrderOperation.sequence)
     )
     for operation in found:
-        way = alternatives[(operation.operation_id, operation.work_center_id)]
-        family = families[operation.operation_id] or ""
+        way = ways[(operation.operation_id, operation.work_center_id)]
         steps[operation.production_order_id].append(
-            Step(operation.id, operation.work_center_id, int(operation.planned_quantity),
-                 way.run_seconds_per_unit, way.setup_seconds, family)
-        )  # fmt: skip
+            way.step(operation.id, operation.work_center_id, int(operation.planned_quantity))
+        )
     return steps
 
 

@@ -26,11 +26,16 @@ from plantops.errors import DomainError
 from plantops.execution.models import OrderOperation
 from plantops.execution.recording import Sent, record_each
 from plantops.execution.stations import latest_state
-from plantops.masterdata import models as md
 from plantops.org.models import Site
 from plantops.planning.models import ProductionOrder
 from plantops.simulation.engine import simulate
-from plantops.simulation.history import centers_of, reasons_of, release_new, station_of
+from plantops.simulation.history import (
+    centers_of,
+    reasons_of,
+    release_new,
+    station_of,
+    ways_of,
+)
 from plantops.simulation.model import Floor, Happening, Job, Station, Step
 from plantops.simulation.posting import Reasons, event
 from plantops.simulation.rates_file import RatesBook
@@ -86,11 +91,7 @@ def live_floor(
         .where(OrderOperation.site_id == site.id, OrderOperation.status.in_(OPEN))
         .order_by(OrderOperation.production_order_id, OrderOperation.sequence)
     )
-    ways = {(a.operation_id, a.work_center_id): a for a in session.scalars(
-        select(md.OperationAlternative))}  # fmt: skip
-    families = {
-        i: f for i, f in session.execute(select(md.Operation.id, md.Operation.setup_family))
-    }
+    ways = ways_of(session, site.id)
     by_order: dict[int, list[Step]] = defaultdict(list)
     queues: dict[int, list[tuple[int, float, int]]] = defaultdict(list)
     for op in found:
@@ -103,9 +104,9 @@ def live_floor(
             if started
             else op.planned_quantity
         )
-        by_order[op.production_order_id].append(Step(
-            op.id, op.work_center_id, max(0, int(left)), way.run_seconds_per_unit,
-            way.setup_seconds, families.get(op.operation_id) or "", started=started))  # fmt: skip
+        by_order[op.production_order_id].append(
+            way.step(op.id, op.work_center_id, max(0, int(left)), started)
+        )
         planned = op.scheduled_start.timestamp() if op.scheduled_start else float("inf")
         queues[op.work_center_id].append((0 if started else 1, planned, op.id))
     jobs = tuple(Job(order, tuple(steps), due=seconds) for order, steps in by_order.items())

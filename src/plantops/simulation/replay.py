@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import UTC, datetime, time, timedelta
+from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -15,11 +15,10 @@ from sqlalchemy.orm import Session
 
 from plantops.access.caller import Caller
 from plantops.errors import NotFound
-from plantops.masterdata import models as md
 from plantops.org.models import Site
 from plantops.planning import models as m
-from plantops.simulation.history import centers_of, station_of
-from plantops.simulation.model import Floor, Job, Step
+from plantops.simulation.history import centers_of, seconds_from, station_of, ways_of
+from plantops.simulation.model import Floor, Job
 from plantops.simulation.rates_file import RatesBook
 from plantops.types import PlanRunStatus
 
@@ -63,39 +62,28 @@ def plan_floor(
         by_order[slot.production_order_id].append(slot)
     chosen = {i: s for i, s in by_order.items() if s[0].starts_at < window_end and i in orders}
     zone = ZoneInfo(site.time_zone)
-    ways = {
-        (a.operation_id, a.work_center_id): a
-        for a in session.scalars(select(md.OperationAlternative))
-    }
-    sequence_of = {
-        i: number for i, number in session.execute(select(md.Operation.id, md.Operation.sequence))
-    }
-    families = {
-        i: f for i, f in session.execute(select(md.Operation.id, md.Operation.setup_family))
-    }
+    ways = ways_of(session, site.id)
     jobs, queues = [], defaultdict(list)
     ends, dues = {}, {}
     for order_id, order_slots in chosen.items():
         order = orders[order_id]
-        order_slots.sort(key=lambda s: sequence_of[s.operation_id])
+        order_slots.sort(key=lambda s: ways[(s.operation_id, s.work_center_id)].sequence)
         steps = []
         for slot in order_slots:
             way = ways[(slot.operation_id, slot.work_center_id)]
-            steps.append(Step(slot.id, slot.work_center_id, int(order.quantity),
-                              way.run_seconds_per_unit, way.setup_seconds,
-                              families[slot.operation_id] or ""))  # fmt: skip
+            steps.append(way.step(slot.id, slot.work_center_id, int(order.quantity)))
             queues[slot.work_center_id].append((slot.starts_at, slot.id))
         due = datetime.combine(order.due_date, time.max, zone)
-        release = max(0, _at(order_slots[0].starts_at, origin))
-        jobs.append(Job(order_id, tuple(steps), due=_at(due, origin), release=release))
+        release = max(0, seconds_from(origin, order_slots[0].starts_at))
+        jobs.append(Job(order_id, tuple(steps), due=seconds_from(origin, due), release=release))
         ends[order_id], dues[order_id] = max(s.ends_at for s in order_slots), due
     horizon = max(max(ends.values()), window_end) + timedelta(days=days)
     centers = [c for c in centers_of(session, site) if c.id in queues]
     stations = tuple(station_of(session, site, c, origin, horizon, book, origin) for c in centers)
     sequence = {c: tuple(i for _, i in sorted(q)) for c, q in queues.items()}
-    floor = Floor(stations, tuple(jobs), sequence, start=0, end=_at(horizon, origin))
-    paper_on_time = sum(1 for i in ends if _aware(ends[i]) <= dues[i]) / len(ends)
-    paper_span = (_aware(max(ends.values())) - _aware(origin)).total_seconds() / 3600
+    floor = Floor(stations, tuple(jobs), sequence, start=0, end=seconds_from(origin, horizon))
+    paper_on_time = sum(1 for i in ends if ends[i] <= dues[i]) / len(ends)
+    paper_span = seconds_from(origin, max(ends.values())) / 3600
     return PlannedFloor(run.id, site.code, origin, floor, paper_on_time, paper_span)
 
 
@@ -120,11 +108,3 @@ def _run(session: Session, caller: Caller, site_code: str | None, run_id: int | 
         where = f" at {site_code}" if site_code else ""
         raise NotFound(f"no plan has been run{where}: run one first (plantops plan run)")
     return run
-
-
-def _aware(moment: datetime) -> datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-
-
-def _at(moment: datetime, origin: datetime) -> int:
-    return int((_aware(moment) - _aware(origin)).total_seconds())
