@@ -49,6 +49,11 @@ def test_simulated_terminals_post_the_floor_at_the_rate_asked_and_every_answer_i
         ).all()
         assert not any(e.late for e in events)
         assert verify.problems(session) == []
+    with factory() as session:  # the accounts `plantops user` manages, as any other
+        from plantops.access.users import find
+
+        assert find(session, "SIM-TERMINAL-DE-STR").role == "operator"
+        assert find(session, "sim-reader-de-str").role == "supervisor"
     figures = measured.summary()
     assert figures["failed"] == 0 and figures["event_ms"]["p95"] > 0
 

@@ -105,7 +105,7 @@ def prepare(
             floor = live_floor(session, site, origin, book, int(days * 86400), seed)
             run = simulate(floor, seed)
             runs.append((site.code, run.happenings, reasons_of(session, site)))
-            operator = _account(session, f"sim-terminal-{site.code}", "operator", site)
+            operator = _account(session, f"sim-terminal-{site.code.lower()}", "operator", site)
             for station in floor.stations:
                 _, token = tokens.create(session, SYSTEM, operator, f"terminal {station.id}", 1)
                 terminals[station.id] = token
@@ -115,8 +115,10 @@ def prepare(
             (site, tuple(_pages(site.id, centers)))
             for site, centers in reads
         ]  # fmt: skip
-        supervisors = {site.id: _account(session, f"sim-reader-{site.code}", "supervisor", site)
-                       for site, _ in pages}  # fmt: skip
+        supervisors = {
+            site.id: _account(session, f"sim-reader-{site.code.lower()}", "supervisor", site)
+            for site, _ in pages
+        }
         chosen = []
         for n in range(readers):
             site, shown = pages[n % len(pages)]
