@@ -15,7 +15,6 @@ from __future__ import annotations
 import http.client
 import json
 import random
-import secrets
 import statistics
 import threading
 import time
@@ -29,10 +28,9 @@ from urllib.parse import urlsplit
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from plantops.access import tokens
+from plantops.access import tokens, users
 from plantops.access.caller import SYSTEM
-from plantops.access.credentials import hash_password
-from plantops.access.models import Grant, User
+from plantops.access.models import User
 from plantops.errors import ValidationFailed
 from plantops.org.models import Site
 from plantops.simulation.engine import simulate
@@ -100,7 +98,7 @@ def prepare(
     origin = datetime.now(UTC)
     with unit_of_work(factory) as session:
         sites = _sites(session, site_codes)
-        runs, terminals, reads, orders = [], {}, [], 0
+        runs, terminals, pages, orders = [], {}, [], 0
         for site in sites:
             floor = live_floor(session, site, origin, book, int(days * 86400), seed)
             run = simulate(floor, seed)
@@ -109,20 +107,13 @@ def prepare(
             for station in floor.stations:
                 _, token = tokens.create(session, SYSTEM, operator, f"terminal {station.id}", 1)
                 terminals[station.id] = token
-            reads.append((site, [s.id for s in floor.stations]))
+            supervisor = _account(session, f"sim-reader-{site.code.lower()}", "supervisor", site)
+            pages.append((supervisor, tuple(_pages(site.id, [s.id for s in floor.stations]))))
             orders += len(floor.jobs)
-        pages = [
-            (site, tuple(_pages(site.id, centers)))
-            for site, centers in reads
-        ]  # fmt: skip
-        supervisors = {
-            site.id: _account(session, f"sim-reader-{site.code.lower()}", "supervisor", site)
-            for site, _ in pages
-        }
         chosen = []
-        for n in range(readers):
-            site, shown = pages[n % len(pages)]
-            _, token = tokens.create(session, SYSTEM, supervisors[site.id], f"reader {n + 1}", 1)
+        for n in range(readers):  # the UI users spread over the sites
+            supervisor, shown = pages[n % len(pages)]
+            _, token = tokens.create(session, SYSTEM, supervisor, f"reader {n + 1}", 1)
             chosen.append((token, shown))
     return Prepared(tuple(script(runs, seed)), terminals, tuple(chosen), orders)
 
@@ -141,19 +132,17 @@ def _sites(session: Session, codes: Sequence[str] | None) -> list[Site]:
 
 
 def _account(session: Session, username: str, role: str, site: Site) -> User:
-    """The load's own account at a site; nobody signs in with it (its password is random
-    and forgotten), it only holds the terminals' and readers' tokens."""
-    user = session.scalar(select(User).where(User.username == username))
-    if user is None:
-        user = User(
-            username=username, display_name=f"simulated {role}s of {site.code}",
-            password_hash=hash_password(secrets.token_urlsafe(24)), role=role,
-            everywhere=False, active=True, created_at=datetime.now(UTC),
-            grants=[Grant(site_id=site.id)],
-        )  # fmt: skip
-        session.add(user)
-        session.flush()
-    return user
+    """The load's own account at a site (made as `plantops user add` makes one, audited);
+    nobody signs in with it (its password is generated and forgotten), it only holds the
+    terminals' and readers' tokens."""
+    found = session.scalar(select(User).where(User.username == username))
+    if found is not None:
+        return found
+    made, _ = users.add_user(
+        session, SYSTEM, username, role=role, sites=[site.code],
+        display_name=f"simulated {role}s of {site.code}",
+    )  # fmt: skip
+    return made
 
 
 def _pages(site: int, centers: Sequence[int]) -> list[str]:
