@@ -3,6 +3,7 @@
 from plantops.access import models as access_models
 from plantops.execution import models as execution_models
 from plantops.inventory import models as inventory_models
+from plantops.kpi import models as kpi_models
 from plantops.masterdata import models as masterdata_models
 from plantops.org import models as org_models
 from plantops.planning import models as planning_models
@@ -14,6 +15,7 @@ __all__ = [
     "access_models",
     "execution_models",
     "inventory_models",
+    "kpi_models",
     "masterdata_models",
     "org_models",
     "planning_models",
