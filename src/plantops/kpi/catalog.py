@@ -73,7 +73,7 @@ def throughput(t: Totals) -> float | None:
     return None if rate is None else rate * HOUR
 
 
-RATIO, SHARE = "ratio", "%"
+SHARE = "%"
 ALL = ("operator", "supervisor", "management")
 SUP = ("supervisor", "management")
 RT, PER = "real-time", "periodic"
