@@ -1,0 +1,99 @@
+"""Keeping the pre-aggregated KPI rows (kpi.models) true to the ledger. A refresh rebuilds
+every production day from the day before the site's watermark to today (a night shift belongs
+to the day it starts on), and any earlier day a late event has touched since (from that day
+on: a late state change moves the state of the days after it).
+Days before the watermark are complete and are not read again unless such an event comes."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import delete, func, or_, select
+from sqlalchemy.orm import Session
+
+from plantops.execution.models import ShopEvent
+from plantops.kpi import models as k
+from plantops.kpi.elements import Elements, compute
+from plantops.kpi.ledger import read_site
+from plantops.kpi.shifts import local_day
+from plantops.org.models import Site
+
+# A transaction that commits an event later than this after stamping it may be missed by
+# one refresh's id watermark; re-reading the last minutes by recorded_at catches it.
+STRAGGLERS = timedelta(minutes=5)
+ROWS = (k.KpiPeriod, k.KpiReason, k.KpiProduct)
+
+
+def rebuild(session: Session, site: Site, first: date, last: date, now: datetime) -> int:
+    """Replace the rows of local days first..last with what the ledger says: rows written."""
+    for table in ROWS:
+        session.execute(delete(table).where(table.site_id == site.id, table.day >= first,
+                                            table.day <= last))  # fmt: skip
+    written = 0
+    for center in read_site(session, site, first, last):
+        for elements in compute(center.input, center.periods, until=now):
+            if first <= elements.period.day <= last and _worth_keeping(elements):
+                session.add_all(_rows(site.id, elements))
+                written += 1
+    session.flush()
+    return written
+
+
+def refresh(session: Session, site: Site, now: datetime) -> tuple[date, date] | None:
+    """Bring the site's rows up to date: the days rebuilt, or None when the ledger has no
+    event of the site yet."""
+    mark = session.get(k.KpiWatermark, site.id, with_for_update=True)
+    if mark is None:
+        mark = k.KpiWatermark(site_id=site.id, last_event_id=0)
+        session.add(mark)
+    today = local_day(now, site.time_zone)
+    first = mark.complete_before
+    touched = _earliest_touched(session, site.id, mark)
+    if touched is not None:
+        day = local_day(touched, site.time_zone)
+        first = day if first is None else min(first, day)
+    if first is None:
+        return None
+    # the day before too: its night shift runs into the first day's morning
+    first = min(first, today) - timedelta(days=1)
+    rebuild(session, site, first, today, now)
+    mark.complete_before = today
+    top = session.scalar(select(func.max(ShopEvent.id)).where(ShopEvent.site_id == site.id))
+    mark.last_event_id = top or 0
+    mark.refreshed_at = now
+    return first, today
+
+
+def _earliest_touched(session: Session, site_id: int, mark: k.KpiWatermark) -> datetime | None:
+    """The earliest occurrence among the events recorded since the last refresh."""
+    since = [ShopEvent.id > mark.last_event_id]
+    if mark.refreshed_at is not None:
+        since.append(ShopEvent.recorded_at >= mark.refreshed_at - STRAGGLERS)
+    return session.scalar(
+        select(func.min(ShopEvent.occurred_at)).where(ShopEvent.site_id == site_id, or_(*since))
+    )
+
+
+def _worth_keeping(e: Elements) -> bool:
+    return bool(e.pot or e.aoet or e.failures or e.produced or e.reasons)
+
+
+def _rows(site_id: int, e: Elements) -> list[k.KpiPeriod | k.KpiReason | k.KpiProduct]:
+    key = {"site_id": site_id, "work_center_id": e.work_center_id, "day": e.period.day,
+           "shift": e.period.shift, "starts_at": e.period.start}  # fmt: skip
+    period = k.KpiPeriod(
+        **key, ends_at=e.period.end,
+        **{name: getattr(e, name) for name in (*k.SECONDS, *k.QUANTITIES, *k.PLANNED)},
+    )  # fmt: skip
+    rows: list[k.KpiPeriod | k.KpiReason | k.KpiProduct] = [period]
+    rows += [
+        k.KpiReason(**key, reason_code_id=r.reason_id, seconds=r.seconds,
+                    occurrences=r.occurrences, quantity=r.quantity)
+        for r in e.reasons.values()
+    ]  # fmt: skip
+    rows += [
+        k.KpiProduct(**key, item_id=p.item_id, apt=p.apt, good=p.good, scrap=p.scrap,
+                     rework=p.rework, planned_run=p.planned_run)
+        for p in e.products.values()
+    ]  # fmt: skip
+    return rows
