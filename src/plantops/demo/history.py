@@ -10,6 +10,7 @@ from pathlib import Path
 
 from sqlalchemy import Engine, select
 
+from plantops.kpi.refresh import refresh
 from plantops.org.models import Site
 from plantops.simulation.history import SiteHistory, make_history
 from plantops.simulation.rates_file import load
@@ -39,4 +40,7 @@ def create_history(
         if progress:
             progress(f"simulating {days} days at {code}")
         made.append(make_history(factory, code, start, now, book, seed))
+        with unit_of_work(factory) as session:  # its KPI rows, so the first report is quick
+            site = session.scalars(select(Site).where(Site.code == code)).one()
+            refresh(session, site, now)
     return made

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from plantops.access.caller import SYSTEM
@@ -15,6 +15,8 @@ from plantops.catalog import BY_NAME
 from plantops.demo.plant import build_plant
 from plantops.errors import Conflict
 from plantops.integration.service import import_plant
+from plantops.kpi import targets
+from plantops.org.models import Site
 from plantops.resources.service import ListQuery, list_records
 from plantops.storage.engine import make_session_factory, unit_of_work
 
@@ -66,7 +68,22 @@ def load_document(
     """Import a demo document in one transaction; rows written per table."""
     with unit_of_work(make_session_factory(engine)) as session:
         refuse_if_sites(session)  # again, inside the transaction that writes
-        return import_plant(session, SYSTEM, document, progress=progress)
+        counts = import_plant(session, SYSTEM, document, progress=progress)
+        set_targets(session)
+        return counts
+
+
+# What the demo's managers aim for (kpi.targets): world-class OEE is about 85 %, a
+# believable target for a plant that measures it honestly lower.
+TARGETS = {"oee": 0.65, "availability": 0.85, "effectiveness": 0.9, "quality_ratio": 0.98,
+           "scrap_ratio": 0.02, "on_time_delivery": 0.95, "schedule_adherence": 0.8,
+           "mttr": 45.0}  # fmt: skip
+
+
+def set_targets(session: Session) -> None:
+    for site_id in session.scalars(select(Site.id).order_by(Site.id)):
+        for kpi, target in TARGETS.items():
+            targets.set_target(session, SYSTEM, site_id, kpi, target)
 
 
 def load_demo(

@@ -106,3 +106,17 @@ class KpiWatermark(Base):
     complete_before: Mapped[date | None] = mapped_column(Date)
     last_event_id: Mapped[int] = _int()  # the highest event id seen
     refreshed_at: Mapped[datetime | None]
+
+
+class KpiTarget(Base):
+    """A site's target for one KPI (kpi.catalog key): the value the reports compare with,
+    met when at or beyond it in the KPI's better direction. Changed through kpi.targets
+    (audited)."""
+
+    __tablename__ = "kpi_target"
+    __table_args__ = (UniqueConstraint("site_id", "kpi"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    site_id: Mapped[int] = site_fk()
+    kpi: Mapped[str] = mapped_column(String(64))
+    target: Mapped[float] = mapped_column(Float)

@@ -6,6 +6,7 @@ Days before the watermark are complete and are not read again unless such an eve
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import delete, func, or_, select
@@ -97,3 +98,16 @@ def _rows(site_id: int, e: Elements) -> list[k.KpiPeriod | k.KpiReason | k.KpiPr
         for p in e.products.values()
     ]  # fmt: skip
     return rows
+
+
+def ensure_fresh(
+    session: Session, site_ids: Iterable[int], now: datetime, max_age: timedelta = timedelta(0)
+) -> None:
+    """Refresh each site whose rows are older than `max_age` (a report: 0, every figure as the
+    ledger stands; a dashboard: a minute, so readers do not queue behind one another)."""
+    for site_id in sorted(site_ids):
+        mark = session.get(k.KpiWatermark, site_id)
+        if mark is None or mark.refreshed_at is None or mark.refreshed_at <= now - max_age:
+            site = session.get(Site, site_id)
+            if site is not None:
+                refresh(session, site, now)

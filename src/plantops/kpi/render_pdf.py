@@ -59,7 +59,7 @@ _GRID = [
 ]
 _BLUE, _ORANGE = colors.HexColor("#4F81BD"), colors.HexColor("#F79646")
 _FACTOR = {"availability": colors.HexColor("#C0504D"), "effectiveness": _ORANGE, "quality": _BLUE}
-_SINGULAR = {"Shifts": "Shift", "Work centers": "Work center", "Sites": "Site"}
+_SINGULAR = {"Shifts": "Shift", "Work centers": "Work center", "Sites": "Site", "Areas": "Area"}
 _MET = {True: colors.HexColor("#DFF0D8"), False: colors.HexColor("#F8D7DA"), None: colors.white}
 
 

@@ -48,7 +48,8 @@ _SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
 # Titles of the fixed sheets, kept free of the lines sheet (whose title comes from the report)
 _RESERVED = {"summary", "work centers by oee", "downtime pareto", "scrap pareto", "trend"}
 _RESERVED |= {"made vs plan", "incidents", "open problems", "staffing"}
-_SINGULAR = {"Shifts": "Shift", "Work centers": "Work center", "Sites": "Site", "Days": "Day"}
+_SINGULAR = {"Shifts": "Shift", "Work centers": "Work center", "Sites": "Site", "Days": "Day",
+             "Areas": "Area"}  # fmt: skip
 
 # A column of a table: header, value of a row, format key, width in characters
 Column = tuple[str, Callable[[Any], Any], str, int]

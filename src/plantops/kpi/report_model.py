@@ -108,3 +108,4 @@ class Report:
     incidents: tuple[Incident, ...] = ()  # breakdowns, longest first
     open_problems: tuple[str, ...] = ()  # machines still down, late orders, orders on hold
     staffing: tuple[StaffingLine, ...] = ()
+    shift: str = ""  # the shift of a handover report
