@@ -243,7 +243,41 @@ def _other_cases(world: World, role: Role, method: str, path: str) -> list[Case]
                 json={"areas": [area]}, given=(code, area["code"]),
             )
         )  # fmt: skip
+    if path.startswith(("/api/v1/kpi", "/api/v1/reports")):
+        rules |= _kpi_cases(world, role)
     return rules.get((method, path), [])
+
+
+def _kpi_cases(world: World, role: Role) -> dict[tuple[str, str], list[Case]]:
+    """KPIs and reports of a site: 404 where not granted; targets need masterdata update."""
+    sets = allowed(role, Domain.masterdata, Action.update)
+    found: dict[tuple[str, str], list[Case]] = {
+        ("get", "/api/v1/kpis/catalog"): [Case("GET", "/kpis/catalog", {200})],
+        ("get", "/api/v1/kpis"): [Case("GET", "/kpis", {200}, params={"group_by": "site"})],
+        ("get", "/api/v1/kpi_targets"): [Case("GET", "/kpi_targets", {200})],
+    }
+    for letter in SITES:
+        site = world.site[letter]["id"]
+        seen = {200} if _sees(role, letter) else {404}
+        for read in ("/kpis", "/kpis/dashboard", "/kpis/pareto", "/kpi_targets"):
+            found.setdefault(("get", f"/api/v1{read}"), []).append(
+                Case("GET", read, seen, params={"site_id": site})
+            )
+        found.setdefault(("get", "/api/v1/reports/{kind}"), []).append(
+            Case("GET", "/reports/daily", seen, params={"site_id": site})
+        )
+        target = f"/kpi_targets/{site}/oee"
+        world.admin.put(target, json={"target": 0.6})  # one to change, and one to remove
+        changed = ({200} if _sees(role, letter) else {404}) if sets else {403}
+        removed = ({204} if _sees(role, letter) else {404}) if sets else {403}
+        found.setdefault(("put", "/api/v1/kpi_targets/{site_id}/{kpi}"), []).append(
+            Case("PUT", target, changed, json={"target": 0.7})
+        )
+        found.setdefault(("delete", "/api/v1/kpi_targets/{site_id}/{kpi}"), []).append(
+            Case("DELETE", f"/kpi_targets/{site}/availability", removed)
+        )
+        world.admin.put(f"/kpi_targets/{site}/availability", json={"target": 0.8})
+    return found
 
 
 def _endpoints(document: dict[str, Any]) -> Iterator[tuple[str, str]]:

@@ -11,6 +11,7 @@ from plantops.api import (
     audit,
     execution,
     inventory,
+    kpi,
     me,
     planning,
     problems,
@@ -26,7 +27,7 @@ from plantops.catalog import RESOURCES
 from plantops.config import settings
 from plantops.planning.jobs import WorkerProcesses
 from plantops.storage.engine import make_engine, make_session_factory
-from plantops.web import home, plan, signin
+from plantops.web import home, plan, reports, signin
 
 
 def create_app(engine: Engine | None = None) -> FastAPI:
@@ -71,6 +72,7 @@ def create_app(engine: Engine | None = None) -> FastAPI:
         scenarios.router,
         reschedules.router,
         inventory.router,
+        kpi.router,
         transfer_router,
         audit.router,
         me.router,
@@ -88,5 +90,6 @@ def create_app(engine: Engine | None = None) -> FastAPI:
         )
     app.include_router(home.router)
     app.include_router(plan.router)
+    app.include_router(reports.router)
     app.include_router(signin.router)
     return app

@@ -12,6 +12,7 @@ from plantops.cli.demo import demo
 from plantops.cli.errors import user_errors
 from plantops.cli.ledger import ledger_app
 from plantops.cli.plan import plan_app
+from plantops.cli.report import kpi_app, report
 from plantops.cli.simulate import simulate
 from plantops.cli.users import audit_app, user
 from plantops.config import settings
@@ -28,6 +29,8 @@ app.add_typer(user, name="user")
 app.add_typer(plan_app, name="plan")
 app.add_typer(audit_app, name="audit")
 app.add_typer(ledger_app, name="ledger")
+app.add_typer(kpi_app, name="kpi")
+app.command("report")(report)
 app.command("demo")(demo)
 app.command("simulate")(simulate)
 app.command("import")(transfer.import_command)

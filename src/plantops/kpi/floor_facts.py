@@ -11,14 +11,14 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Select, and_, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from plantops.execution.lifecycle import EventKind
 from plantops.execution.models import OrderOperation, ShopEvent
 from plantops.execution.stations import latest_state
-from plantops.kpi.models import KpiPeriod as P
 from plantops.kpi.report_model import Incident, ProductLine, StaffingLine
-from plantops.masterdata.models import Item, Operation, ReasonCode, WorkCenter
+from plantops.kpi.shifts import NamedShift, shift_instances
+from plantops.masterdata.models import Calendar, Item, Operation, ReasonCode, WorkCenter
 from plantops.org.models import Site
 from plantops.planning.models import ProductionOrder
 from plantops.types import ON_THE_FLOOR, LossCategory, OrderStatus, WorkCenterState
@@ -168,11 +168,19 @@ def staffing(
 
 
 def shift_spans(session: Session, site_id: int, day: date) -> list[tuple[str, datetime, datetime]]:
-    """The day's shifts at the site, as the KPI rows booked them: name, first start, last end."""
-    rows = session.execute(
-        select(P.shift, func.min(P.starts_at), func.max(P.ends_at))
-        .where(P.site_id == site_id, P.day == day, P.shift != "")
-        .group_by(P.shift)
-        .order_by(func.min(P.starts_at))
-    ).all()  # fmt: skip
-    return [(str(name), start, end) for name, start, end in rows]
+    """The day's shifts at the site, from the calendars of its work centers: name, the
+    earliest start and the latest end among the calendars that have it, in start order."""
+    site = session.get(Site, site_id)
+    assert site is not None
+    used = select(WorkCenter.calendar_id).where(WorkCenter.site_id == site_id)
+    calendars = session.scalars(
+        select(Calendar).where(Calendar.id.in_(used)).options(selectinload(Calendar.shifts))
+    )
+    found: dict[str, tuple[datetime, datetime]] = {}
+    for calendar in calendars:
+        pattern = tuple(NamedShift(s.name, s.weekday, s.start_time, s.end_time)
+                        for s in calendar.shifts)  # fmt: skip
+        for p in shift_instances(pattern, site.time_zone, day, day):
+            start, end = found.get(p.shift, (p.start, p.end))
+            found[p.shift] = (min(start, p.start), max(end, p.end))
+    return sorted(((name, a, b) for name, (a, b) in found.items()), key=lambda s: (s[1], s[0]))

@@ -101,7 +101,7 @@ def render(session: Session, caller: Caller, csrf: str) -> str:
         '<!doctype html><html lang="en"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         f"<title>PlantOps</title><style>{STYLE}</style></head><body>"
-        '<header><h1>PlantOps</h1><nav><a href="/plan">Plan</a> · '
+        '<header><h1>PlantOps</h1><nav><a href="/plan">Plan</a> · <a href="/reports">Reports</a> · '
         '<a href="/api/docs">API documentation</a> · '
         '<a href="/api/openapi.json">OpenAPI schema</a></nav>'
         f"<span>{len(sites)} sites</span>"
