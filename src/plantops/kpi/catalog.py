@@ -260,7 +260,7 @@ KPIS: tuple[Kpi, ...] = (
         "schedule_adherence",
         "",
         "Schedule adherence",
-        "operations started within 15 min of their scheduled start / operations started",
+        "operations started within 15 min of their scheduled start / scheduled operations started",
         None,
         timing=PER,
         audience=SUP,
