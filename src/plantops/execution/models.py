@@ -25,7 +25,12 @@ class OrderOperation(Base):
     checkable against the ledger at any time (execution.tally.verify)."""
 
     __tablename__ = "order_operation"
-    __table_args__ = (UniqueConstraint("production_order_id", "sequence"),)
+    __table_args__ = (
+        UniqueConstraint("production_order_id", "sequence"),
+        # KPIs of a span (kpi.orders): operations started, and orders completed, in it
+        Index("ix_order_operation_site_started", "site_id", "actual_start"),
+        Index("ix_order_operation_site_ended", "site_id", "actual_end"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     site_id: Mapped[int] = site_fk()

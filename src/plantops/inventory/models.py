@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import Boolean, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from plantops.storage.base import QUANTITY, Base, Entity, code_column, site_fk, stored_enum
@@ -59,7 +59,10 @@ class StockMove(Base):
     a shop-floor event consumed or made is keyed by that event's key ("<key>/backflush")."""
 
     __tablename__ = "stock_move"
-    __table_args__ = (UniqueConstraint("idempotency_key", "leg"),)
+    __table_args__ = (
+        UniqueConstraint("idempotency_key", "leg"),
+        Index("ix_stock_move_site_occurred", "site_id", "occurred_at"),  # a span's moves (KPIs)
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     idempotency_key: Mapped[str] = mapped_column(String(120))

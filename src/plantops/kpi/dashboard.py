@@ -50,10 +50,11 @@ def dashboard(
     whole = Totals(**{**_fields(whole), "apwt": labour.work_seconds,
                       "apat": labour.attendance_seconds})  # fmt: skip
     goals = targets.of_group(session, selection.site_ids)
+    turns = stock_turns(session, selection, within)
     return Dashboard(
         selection=selection,
         totals=whole,
-        kpis=kpi_values(whole, measures, goals),
+        kpis=kpi_values(whole, measures, goals, turns),
         losses=loss_tree(whole),
         work_centers=tuple(worst_first(query.totals(session, selection, "work_center"))),
         days=tuple(query.totals(session, selection, "day")),
@@ -80,8 +81,9 @@ def worst_first(groups: Iterable[Group]) -> list[Group]:
 
 
 def kpi_values(
-    t: Totals, measures: measured.OrderMeasures, goals: dict[str, float]
-) -> tuple[KpiValue, ...]:
+    t: Totals, measures: measured.OrderMeasures, goals: dict[str, float],
+    turns: float | None = None,
+) -> tuple[KpiValue, ...]:  # fmt: skip
     """Every KPI of the catalog, valued (None where the data cannot feed it), with its
     target where the sites set one."""
     computed = catalog.values(t)
@@ -90,6 +92,7 @@ def kpi_values(
         "schedule_adherence": measures.schedule_adherence,
         "lead_time": measures.lead_time_hours,
         "wip": float(measures.wip),
+        "inventory_turns": turns,
     }
     return tuple(
         KpiValue(k.key, k.name, computed.get(k.key), k.unit, goals.get(k.key), k.trend)
@@ -107,6 +110,17 @@ def span(first: date, last: date, time_zone: str) -> tuple[datetime, datetime]:
         to_utc(datetime.combine(first, time()), zone),
         to_utc(datetime.combine(last + timedelta(days=1), time()), zone),
     )
+
+
+def stock_turns(
+    session: Session, selection: Selection, within: tuple[datetime, datetime] | None
+) -> float | None:
+    """Inventory turns of the selection's sites, over its days in UTC (turns are a year's
+    rate: a few hours of time zone make no difference to them)."""
+    if not selection.site_ids:
+        return None
+    start, end = within or span(selection.first, selection.last, "UTC")
+    return measured.inventory_turns(session, selection.site_ids, start, end)
 
 
 def spans_measures(

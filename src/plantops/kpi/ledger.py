@@ -59,8 +59,9 @@ def read_site(session: Session, site: Site, first: date, last: date) -> list[Cen
             )
         )
     }
-    changes = _changes(session, site.id, start, end, losses)
-    outputs = _outputs(session, site.id, start, end)
+    ids = [c.id for c in centers]  # the ledger read through its (work center, time) index
+    changes = _changes(session, ids, start, end, losses)
+    outputs = _outputs(session, ids, start, end)
     operations = _operations(session, site.id, start, end)
     result = []
     for center in centers:
@@ -95,7 +96,7 @@ def read_site(session: Session, site: Site, first: date, last: date) -> list[Cen
 
 
 def _changes(
-    session: Session, site_id: int, start: datetime, end: datetime,
+    session: Session, centers: list[int], start: datetime, end: datetime,
     losses: dict[int, LossCategory],
 ) -> dict[int, list[StateChange]]:  # fmt: skip
     """Each work center's state changes in the span, after the last one before it (looked
@@ -104,7 +105,7 @@ def _changes(
     rows = session.execute(
         select(ShopEvent.work_center_id, ShopEvent.occurred_at, ShopEvent.state,
                ShopEvent.reason_code_id)
-        .where(ShopEvent.site_id == site_id, state, ShopEvent.occurred_at < end)
+        .where(ShopEvent.work_center_id.in_(centers), state, ShopEvent.occurred_at < end)
         .where(ShopEvent.occurred_at >= start - LOOKBACK)
         .order_by(ShopEvent.work_center_id, ShopEvent.occurred_at, ShopEvent.id)
     ).all()  # fmt: skip
@@ -122,7 +123,7 @@ def _changes(
 
 
 def _outputs(
-    session: Session, site_id: int, start: datetime, end: datetime
+    session: Session, centers: list[int], start: datetime, end: datetime
 ) -> dict[int, list[Output]]:
     alternative = m.OperationAlternative
     rows = session.execute(
@@ -134,7 +135,7 @@ def _outputs(
         .join(ProductionOrder, ProductionOrder.id == OrderOperation.production_order_id)
         .outerjoin(alternative, and_(alternative.operation_id == OrderOperation.operation_id,
                                      alternative.work_center_id == ShopEvent.work_center_id))
-        .where(ShopEvent.site_id == site_id, ShopEvent.kind.in_(QUANTITY_EVENTS),
+        .where(ShopEvent.work_center_id.in_(centers), ShopEvent.kind.in_(QUANTITY_EVENTS),
                ShopEvent.occurred_at >= start, ShopEvent.occurred_at < end)
     ).all()  # fmt: skip
     found: dict[int, list[Output]] = {}

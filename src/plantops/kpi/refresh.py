@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import delete, func, or_, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from plantops.execution.models import ShopEvent
@@ -59,20 +59,26 @@ def refresh(session: Session, site: Site, now: datetime) -> tuple[date, date] | 
     first = min(first, today) - timedelta(days=1)
     rebuild(session, site, first, today, now)
     mark.complete_before = today
-    top = session.scalar(select(func.max(ShopEvent.id)).where(ShopEvent.site_id == site.id))
-    mark.last_event_id = top or 0
+    top = session.scalar(  # a range of the primary key: the events since, not the history
+        select(func.max(ShopEvent.id)).where(
+            ShopEvent.id > mark.last_event_id, ShopEvent.site_id == site.id
+        )
+    )
+    mark.last_event_id = top or mark.last_event_id
     mark.refreshed_at = now
     return first, today
 
 
 def _earliest_touched(session: Session, site_id: int, mark: k.KpiWatermark) -> datetime | None:
-    """The earliest occurrence among the events recorded since the last refresh."""
-    since = [ShopEvent.id > mark.last_event_id]
+    """The earliest occurrence among the events recorded since the last refresh: those
+    after its highest id, and those recorded in its last minutes (each read by an index, so
+    the cost follows what is new, not the history)."""
+    earliest = select(func.min(ShopEvent.occurred_at)).where(ShopEvent.site_id == site_id)
+    found = [session.scalar(earliest.where(ShopEvent.id > mark.last_event_id))]
     if mark.refreshed_at is not None:
-        since.append(ShopEvent.recorded_at >= mark.refreshed_at - STRAGGLERS)
-    return session.scalar(
-        select(func.min(ShopEvent.occurred_at)).where(ShopEvent.site_id == site_id, or_(*since))
-    )
+        since = mark.refreshed_at - STRAGGLERS
+        found.append(session.scalar(earliest.where(ShopEvent.recorded_at >= since)))
+    return min((f for f in found if f is not None), default=None)
 
 
 def _worth_keeping(e: Elements) -> bool:

@@ -196,11 +196,11 @@ def _downloads(report: Report, ask: Ask) -> str:
     day = f"{report.first_day}"
     again = Asked(report.kind, day=day)
     if report.kind in ("daily", "shift"):
-        again = Asked(report.kind, site=report.scope, day=day, shift=ask.shift or "")
+        again = Asked(report.kind, site=report.scope, day=day, shift=report.shift)
     elif report.kind == "weekly":
         again = Asked(report.kind, region=report.scope, day=day)
     api = {"site_id": ask.site_id, "region_id": ask.region_id, "day": report.first_day,
-           "shift": ask.shift}  # fmt: skip
+           "shift": report.shift or None}  # fmt: skip
     json = urlencode({k: v for k, v in api.items() if v is not None})
     return (
         f'Download: <a href="/reports/file?{again.query(format="pdf")}">PDF</a> · '
