@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, select
 from sqlalchemy.orm import Session, selectinload
 
 from plantops.execution.lifecycle import EventKind
@@ -160,16 +160,17 @@ def _outputs(
 def _operations(
     session: Session, site_id: int, start: datetime, end: datetime
 ) -> dict[int, list[OpenOperation]]:
-    rows = session.execute(
-        select(OrderOperation.work_center_id, OrderOperation.actual_start,
-               OrderOperation.actual_end, ProductionOrder.item_id)
-        .join(ProductionOrder, ProductionOrder.id == OrderOperation.production_order_id)
-        .where(OrderOperation.site_id == site_id, OrderOperation.actual_start < end,
-               or_(OrderOperation.actual_end.is_(None), OrderOperation.actual_end > start))
-    ).all()  # fmt: skip
+    """Operations open in the span: those ended after its start, and those not ended, each
+    read by the (site, end) index (not every operation the site ever started)."""
+    o = OrderOperation
     found: dict[int, list[OpenOperation]] = {}
-    for center, began, ended, item in rows:
-        if began is None:
-            continue  # the query's condition: never true
-        found.setdefault(center, []).append(OpenOperation(began, ended, item))
+    for ending in (o.actual_end > start, o.actual_end.is_(None)):
+        rows = session.execute(
+            select(o.work_center_id, o.actual_start, o.actual_end, ProductionOrder.item_id)
+            .join(ProductionOrder, ProductionOrder.id == o.production_order_id)
+            .where(o.site_id == site_id, ending, o.actual_start < end)
+        ).all()  # fmt: skip
+        for center, began, ended, item in rows:
+            if began is not None:  # always: the query asks for a start
+                found.setdefault(center, []).append(OpenOperation(began, ended, item))
     return found
