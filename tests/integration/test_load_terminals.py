@@ -26,7 +26,8 @@ def test_simulated_terminals_post_the_floor_at_the_rate_asked_and_every_answer_i
 ) -> None:
     load_demo(configured)
     factory = make_session_factory(configured)
-    prepared = terminals.prepare(factory, load(), ["DE-STR"], days=1, seed=3, readers=3)
+    # three days from now hold weekday shifts whenever the test runs (a Friday evening too)
+    prepared = terminals.prepare(factory, load(), ["DE-STR"], days=3, seed=3, readers=3)
     assert len(prepared.terminals) >= 10 and len(prepared.postings) > 300
     served = Served(configured.url.render_as_string(hide_password=False))
     served.start()

@@ -28,7 +28,10 @@ class Spread:
             one = ordered[0]
             return Spread(one, one, one, one, one)
         deciles = statistics.quantiles(ordered, n=10, method="inclusive")
-        return Spread(deciles[0], statistics.median(ordered), deciles[-1], ordered[0], ordered[-1])
+        middle = statistics.median(ordered)  # the deciles kept about it: rounding of near-
+        # equal figures (5/149 computed two ways) must not put the 10th above the median
+        low, high = min(deciles[0], middle), max(deciles[-1], middle)
+        return Spread(low, middle, high, ordered[0], ordered[-1])
 
 
 @dataclass(frozen=True)
