@@ -165,12 +165,13 @@ def _operations(
     o = OrderOperation
     found: dict[int, list[OpenOperation]] = {}
     for ending in (o.actual_end > start, o.actual_end.is_(None)):
-        rows = session.execute(
+        rows = session.execute(  # the start checked here: in the query, SQLite would pick
+            # the (site, start) index and read every operation begun before the span's end
             select(o.work_center_id, o.actual_start, o.actual_end, ProductionOrder.item_id)
             .join(ProductionOrder, ProductionOrder.id == o.production_order_id)
-            .where(o.site_id == site_id, ending, o.actual_start < end)
+            .where(o.site_id == site_id, ending)
         ).all()  # fmt: skip
         for center, began, ended, item in rows:
-            if began is not None:  # always: the query asks for a start
+            if began is not None and began < end:
                 found.setdefault(center, []).append(OpenOperation(began, ended, item))
     return found

@@ -77,7 +77,12 @@ def _earliest_touched(session: Session, site_id: int, mark: k.KpiWatermark) -> d
     found = [session.scalar(earliest.where(ShopEvent.id > mark.last_event_id))]
     if mark.refreshed_at is not None:
         since = mark.refreshed_at - STRAGGLERS
-        found.append(session.scalar(earliest.where(ShopEvent.recorded_at >= since)))
+        # the site compared as site_id + 0: SQLite would otherwise walk the site's index,
+        # every event the site ever had, instead of the recorded_at index's last minutes
+        recent = select(func.min(ShopEvent.occurred_at)).where(
+            ShopEvent.recorded_at >= since, ShopEvent.site_id + 0 == site_id
+        )
+        found.append(session.scalar(recent))
     return min((f for f in found if f is not None), default=None)
 
 
