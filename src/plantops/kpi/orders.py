@@ -175,15 +175,15 @@ def _floor_at(session: Session, zones: dict[int, str], at: datetime) -> tuple[in
                   ShopEvent.kind == EventKind.order_cancel)  # fmt: skip
     cancelled = select(func.min(ShopEvent.occurred_at)).where(cancel).scalar_subquery()
     since = select(Op.production_order_id).where(Op.site_id.in_(zones), Op.actual_end >= at)
-    candidates = or_(
+    orders = select(PO.id).where(PO.site_id.in_(zones), PO.scenario_id.is_(None))
+    ids: set[int] = set()
+    for candidates in (  # each by its own index (an OR of them reads every order)
         PO.status.in_(ON_THE_FLOOR),
         and_(PO.status.in_(DONE), PO.id.in_(since)),  # completed since
         and_(PO.status == OrderStatus.cancelled,
              exists().where(cancel, ShopEvent.occurred_at >= at)),
-    )  # fmt: skip
-    ids = list(session.scalars(
-        select(PO.id).where(PO.site_id.in_(zones), PO.scenario_id.is_(None), candidates)
-    ))  # fmt: skip
+    ):  # fmt: skip
+        ids.update(session.scalars(orders.where(candidates)))
     rows = session.execute(  # by id, in a statement of their own: a few of a long history
         select(PO.site_id, PO.due_date, PO.status, _recorded_release(PO.id),
                func.min(Op.actual_start), func.max(Op.actual_end), cancelled)
