@@ -67,7 +67,7 @@ def run_command(
     failed = 0
     with user_errors():
         days = horizon_days(horizon) if horizon is not None else None
-        as_of = _date(today) if today is not None else None
+        as_of = parse_date(today) if today is not None else None
         engine = make_engine()
         upgrade(engine)
         factory = make_session_factory(engine)
@@ -105,11 +105,12 @@ def _request(site_id: int, today: date | None, days: int | None, seconds: float)
         raise ValidationFailed.from_pydantic("plan run", error) from None
 
 
-def _date(text: str) -> date:
+def parse_date(text: str, name: str = "today") -> date:
+    """A YYYY-MM-DD option, or a user error naming it."""
     try:
         return date.fromisoformat(text)
     except ValueError:
-        raise ValidationFailed.one(("today",), f"{text!r} is not a date (YYYY-MM-DD)") from None
+        raise ValidationFailed.one((name,), f"{text!r} is not a date (YYYY-MM-DD)") from None
 
 
 def _sites(rows: Sequence[Site], wanted: list[str] | None) -> list[tuple[str, int]]:
@@ -201,7 +202,7 @@ def capacity_command(
             found = session.scalars(select(Site).where(Site.code == site)).first()
             if found is None:
                 raise ValidationFailed.one(("site",), f"no site {site}")
-            start = _date(first) if first else site_today(found)
+            start = parse_date(first) if first else site_today(found)
             rows = rough_cut(session, SYSTEM, found.id, start, weeks)
         mondays = sorted({r.week for r in rows})
         table = Table(

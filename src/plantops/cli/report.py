@@ -15,7 +15,8 @@ from rich.markup import escape
 from rich.table import Table
 
 from plantops.cli.errors import console, user_errors
-from plantops.errors import NotFound, ValidationFailed
+from plantops.cli.plan import parse_date
+from plantops.errors import ValidationFailed
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -39,27 +40,14 @@ class Format(StrEnum):
 
 
 def _date(text: str | None, name: str = "date") -> date | None:
-    if text is None:
-        return None
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise ValidationFailed.field(name, f"{text!r} is not a date (YYYY-MM-DD)") from None
+    return None if text is None else parse_date(text, name)
 
 
 def _caller(session: Session, username: str | None) -> Caller:
-    from sqlalchemy import select
-
     from plantops.access.caller import SYSTEM
-    from plantops.access.models import User
-    from plantops.access.users import caller_of
+    from plantops.access.users import caller_of, find
 
-    if username is None:
-        return SYSTEM
-    user = session.scalar(select(User).where(User.username == username.lower()))
-    if user is None:
-        raise NotFound(f"user {username!r} not found")
-    return caller_of(session, user)
+    return SYSTEM if username is None else caller_of(session, find(session, username))
 
 
 def _id(session: Session, model: type, code: str | None, name: str) -> int | None:

@@ -6,7 +6,7 @@ of downtime and of scrap, and the order, delivery and labour measures. The repor
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from itertools import groupby
 
@@ -47,8 +47,7 @@ def dashboard(
     the selection's days."""
     whole = query.totals(session, selection, "all")[0].totals
     measures, labour = spans_measures(session, selection, within)
-    whole = Totals(**{**_fields(whole), "apwt": labour.work_seconds,
-                      "apat": labour.attendance_seconds})  # fmt: skip
+    whole = replace(whole, apwt=labour.work_seconds, apat=labour.attendance_seconds)
     goals = targets.of_group(session, selection.site_ids)
     turns = stock_turns(session, selection, within)
     return Dashboard(
@@ -64,12 +63,6 @@ def dashboard(
         orders=measures,
         labour=labour,
     )
-
-
-def _fields(t: Totals) -> dict[str, float]:
-    return {name: getattr(t, name) for name in ("pot", "pdot", "apt", "asut", "breakdown",
-            "minor_stop", "idle", "maintenance", "aoet", "failures", "repair", "good",
-            "scrap", "rework", "planned_good", "planned_scrap", "planned_rework")}  # fmt: skip
 
 
 def worst_first(groups: Iterable[Group]) -> list[Group]:

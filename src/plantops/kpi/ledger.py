@@ -17,6 +17,7 @@ from plantops.kpi.elements import CenterInput, OpenOperation, Output, StateChang
 from plantops.kpi.shifts import NamedShift, Period, periods
 from plantops.masterdata import calendar as cal
 from plantops.masterdata import models as m
+from plantops.masterdata.availability import shift_calendar
 from plantops.org.models import Site
 from plantops.planning.models import ProductionOrder
 from plantops.types import LossCategory
@@ -68,14 +69,7 @@ def read_site(session: Session, site: Site, first: date, last: date) -> list[Cen
         calendar = calendars[center.calendar_id]
         shifts = tuple(NamedShift(s.name, s.weekday, s.start_time, s.end_time)
                        for s in calendar.shifts)  # fmt: skip
-        engine_calendar = cal.ShiftCalendar(
-            site.time_zone,
-            tuple(cal.Shift(s.weekday, s.start_time, s.end_time) for s in calendar.shifts),
-            tuple(
-                cal.CalendarException(e.kind, e.starts_local, e.ends_local)
-                for e in calendar.exceptions
-            ),
-        )
+        engine_calendar = shift_calendar(calendar, site.time_zone, [])  # downtime: below
         own = changes.get(center.id, [])
         center_input = CenterInput(
             center.id,

@@ -20,6 +20,7 @@ from plantops.kpi import models as k
 from plantops.kpi.totals import NAMES, Totals
 from plantops.masterdata.models import Item, WorkCenter
 from plantops.org.models import Area, Region, Site
+from plantops.planning.sites import visible_site
 
 GROUPINGS = ("all", "region", "site", "area", "work_center", "shift", "day", "week", "month",
              "product")  # fmt: skip
@@ -86,9 +87,7 @@ def select_scope(
             raise NotFound(f"area {area_id} not found")
         site_id = _same(site_id, area.site_id, "area_id")
     if site_id is not None:
-        if session.get(Site, site_id) is None or not caller.scope.allows(site_id):
-            raise NotFound(f"site {site_id} not found")
-        sites = sites.where(Site.id == site_id)
+        sites = sites.where(Site.id == visible_site(session, caller, site_id).id)
     found = frozenset(session.scalars(sites))
     if region_id is not None and site_id is not None and not found:
         raise ValidationFailed.field("site_id", "is not in the region asked for")

@@ -20,6 +20,7 @@ from plantops.kpi.query import Group, Selection
 from plantops.kpi.refresh import ensure_fresh
 from plantops.kpi.report_model import Line, LossLine, Report
 from plantops.org.models import Region, Site
+from plantops.planning.sites import visible_site
 
 HOUR = 3600.0
 KINDS = ("daily", "shift", "weekly", "monthly")
@@ -64,10 +65,7 @@ def build(session: Session, caller: Caller, ask: Ask, now: datetime) -> Report:
 
 def _site(session: Session, caller: Caller, site_id: int | None) -> Site:
     if site_id is not None:
-        site = session.get(Site, site_id)
-        if site is None or not caller.scope.allows(site_id):
-            raise NotFound(f"site {site_id} not found")
-        return site
+        return visible_site(session, caller, site_id)
     statement = select(Site).where(*caller.scope.conditions(Site.id)).order_by(Site.code)
     first = session.scalars(statement.limit(1)).first()
     if first is None:

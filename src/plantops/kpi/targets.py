@@ -18,7 +18,7 @@ from plantops.access.roles import Action, Domain
 from plantops.errors import NotFound, ValidationFailed
 from plantops.kpi.catalog import BY_KEY
 from plantops.kpi.models import KpiTarget
-from plantops.org.models import Site
+from plantops.planning.sites import visible_site
 
 ENTITY = "kpi_target"
 
@@ -32,17 +32,10 @@ class TargetOut(BaseModel):
     target: float
 
 
-def _site(session: Session, caller: Caller, site_id: int) -> Site:
-    site = session.get(Site, site_id)
-    if site is None or not caller.scope.allows(site_id):
-        raise NotFound(f"site {site_id} not found")
-    return site
-
-
 def list_targets(session: Session, caller: Caller, site_id: int | None = None) -> list[TargetOut]:
     caller.require(Domain.execution, Action.read, "KPI targets")
     if site_id is not None:
-        _site(session, caller, site_id)
+        visible_site(session, caller, site_id)
     statement = (
         select(KpiTarget)
         .where(*caller.scope.conditions(KpiTarget.site_id, site_id))
@@ -69,7 +62,7 @@ def set_target(
     session: Session, caller: Caller, site_id: int, kpi: str, target: float
 ) -> TargetOut:
     caller.require(Domain.masterdata, Action.update, "KPI targets")
-    _site(session, caller, site_id)
+    visible_site(session, caller, site_id)
     check(kpi, target)
     row = session.scalar(
         select(KpiTarget).where(KpiTarget.site_id == site_id, KpiTarget.kpi == kpi)
@@ -87,7 +80,7 @@ def set_target(
 
 def delete_target(session: Session, caller: Caller, site_id: int, kpi: str) -> None:
     caller.require(Domain.masterdata, Action.update, "KPI targets")
-    _site(session, caller, site_id)
+    visible_site(session, caller, site_id)
     row = session.scalar(
         select(KpiTarget).where(KpiTarget.site_id == site_id, KpiTarget.kpi == kpi)
     )
