@@ -92,7 +92,7 @@ def served_document(live: tuple[str, dict[str, str]]) -> dict[str, Any]:
 
 # pytest 9 breaks schemathesis' lazy schemas (from_fixture), so the document is built at import,
 # from the app as it is served; test_the_document_fuzzed_is_the_one_served checks they agree.
-OPENAPI = create_app(make_engine("sqlite://")).openapi()
+OPENAPI = create_app(make_engine("sqlite://"), web_ui=False).openapi()
 schema = schemathesis.openapi.from_dict(copy.deepcopy(OPENAPI))
 schema.config.generation.update(max_examples=MAX_EXAMPLES, deterministic=True)
 schema.config.phases.update(phases=["examples", "coverage", "fuzzing"])

@@ -87,3 +87,47 @@ def chromium() -> Iterator[Any]:
             yield browser
         finally:
             browser.close()
+
+
+DESKTOP = {"width": 1440, "height": 900}
+TABLET = {"width": 1280, "height": 800}  # a 10-inch tablet held landscape
+SCREENS = ARTIFACTS / "screens"  # kept by the test run for a reviewer to look at
+
+
+@contextmanager
+def browser_as(
+    chromium: Any, base: str, engine: Engine, username: str, role: str = "admin", **grants: Any
+) -> Iterator[Any]:
+    """A Chromium page signed in through the form as a new user of `role` (by default granted
+    every site). Script errors on the page fail the test."""
+    if not grants:
+        grants = {"everywhere": True}
+    add_user(make_session_factory(engine), username, role, **grants)
+    context = chromium.new_context(viewport=DESKTOP, base_url=base)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    try:
+        page.goto("/login")
+        page.get_by_label("Username").fill(username)
+        page.get_by_label("Password").fill(PASSWORD)
+        page.get_by_role("button", name="Sign in").click()
+        page.wait_for_url(lambda url: "/login" not in url)
+        yield page
+        assert not errors, f"script errors on the page: {errors}"
+    finally:
+        context.close()
+
+
+def screenshots(page: Any, name: str) -> list[Path]:
+    """The page as it is, at desktop and tablet sizes, saved under test-artifacts/screens."""
+    SCREENS.mkdir(parents=True, exist_ok=True)
+    saved = []
+    for label, size in (("desktop", DESKTOP), ("tablet", TABLET)):
+        page.set_viewport_size(size)
+        page.wait_for_timeout(400)  # the layout and charts settle to the new width
+        path = SCREENS / f"{name}-{label}.png"
+        page.screenshot(path=str(path), full_page=True)
+        saved.append(path)
+    page.set_viewport_size(DESKTOP)
+    return saved

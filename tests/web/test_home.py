@@ -1,4 +1,4 @@
-"""The home page over real HTTP, and once in a real browser (Debian's chromium)."""
+"""The plant page (/plant) over real HTTP, and once in a real browser (Debian's chromium)."""
 
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ def test_the_home_page_lists_sites_and_their_work_centers(base_url: str, engine:
     load_demo(engine)
     document = build_plant()
     with signed_in(base_url, engine) as client:
-        response = client.get("/")
+        response = client.get("/plant")
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("text/html")
     page = response.text
@@ -40,7 +40,7 @@ def test_the_home_page_lists_sites_and_their_work_centers(base_url: str, engine:
 
 def test_an_empty_database_says_how_to_start(base_url: str, engine: Engine) -> None:
     with signed_in(base_url, engine) as client:
-        page = client.get("/").text
+        page = client.get("/plant").text
     assert "No site yet" in page and "plantops demo" in page
 
 
@@ -53,7 +53,7 @@ def test_names_are_escaped(base_url: str, engine: Engine) -> None:
         created = api.post("/sites", json=site | {"time_zone": "Europe/Berlin", "currency": "EUR"})
         assert created.status_code == 201, created.text
     with signed_in(base_url, engine) as client:
-        page = client.get("/").text
+        page = client.get("/plant").text
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page and "<script>" not in page
     assert "Europe &lt;b&gt;&amp;&lt;/b&gt;" in page
 
@@ -63,7 +63,7 @@ def test_a_user_sees_only_the_sites_granted(base_url: str, engine: Engine) -> No
     with engine.connect() as connection:
         stuttgart = connection.execute(text("SELECT id FROM site WHERE code = 'DE-STR'")).scalar()
     with signed_in(base_url, engine, "ops", role="operator", site_ids=(stuttgart,)) as client:
-        page = client.get("/").text
+        page = client.get("/plant").text
     assert 'id="site-DE-STR"' in page
     assert 'id="site-CN-SUZ"' not in page and 'id="site-US-MKE"' not in page
     assert "ops · operator" in page
@@ -86,7 +86,8 @@ def test_signing_in_and_the_home_page_in_chromium(
         assert page.get_by_role("alert").inner_text() == "Unknown username or wrong password."
         page.get_by_label("Password").fill(PASSWORD)
         page.get_by_role("button", name="Sign in").click()
-        page.wait_for_url(f"{sqlite_base_url}/")
+        page.wait_for_url(f"{sqlite_base_url}/cockpit")  # an administrator starts there
+        page.goto(f"{sqlite_base_url}/plant")
         assert page.title() == "PlantOps"
         headings = page.locator("section.site h2").all_inner_texts()
         assert headings == [

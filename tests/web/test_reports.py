@@ -187,7 +187,7 @@ def test_opening_the_daily_report_in_chromium(
         page.get_by_label("Username").fill("admin")
         page.get_by_label("Password").fill(PASSWORD)
         page.get_by_role("button", name="Sign in").click()
-        page.wait_for_url(f"{sqlite_base_url}/")
+        page.wait_for_url(f"{sqlite_base_url}/cockpit")
         page.goto(f"{sqlite_base_url}/reports")
         page.get_by_label("Report").select_option("daily")
         page.get_by_label("Site").select_option("DE-STR")

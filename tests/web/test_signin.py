@@ -79,7 +79,7 @@ def test_cookie_changes_through_the_api_need_the_csrf_token(base_url: str, engin
         body = {"code": "EU", "name": "Europe"}
         refused = client.post("/api/v1/regions", json=body)
         assert refused.status_code == 403 and "X-CSRF-Token" in refused.json()["detail"]
-        page = client.get("/").text
+        page = client.get("/plant").text
         token = page.split('name="csrf" value="')[1].split('"')[0]
         accepted = client.post("/api/v1/regions", json=body, headers={"X-CSRF-Token": token})
         assert accepted.status_code == 201, accepted.text
@@ -93,7 +93,7 @@ def test_signing_out_ends_the_session_only_with_its_token(base_url: str, engine:
 
     with signed_in(base_url, engine) as client:
         cookie = client.cookies["plantops_session"]
-        token = client.get("/").text.split('name="csrf" value="')[1].split('"')[0]
+        token = client.get("/plant").text.split('name="csrf" value="')[1].split('"')[0]
         client.post("/logout", data={"csrf": "forged"})
         assert me(cookie) == 200  # a forged sign-out (from another site) ends nothing
         client.cookies.set("plantops_session", cookie)

@@ -27,10 +27,12 @@ from plantops.catalog import RESOURCES
 from plantops.config import settings
 from plantops.planning.jobs import WorkerProcesses
 from plantops.storage.engine import make_engine, make_session_factory
-from plantops.web import home, plan, reports, signin
+from plantops.web import home, nice, plan, reports, signin
 
 
-def create_app(engine: Engine | None = None) -> FastAPI:
+def create_app(engine: Engine | None = None, *, web_ui: bool = True) -> FastAPI:
+    """The whole application; `web_ui=False` leaves out the NiceGUI pages (one app per
+    process may have them: a second app, such as one built only for its OpenAPI schema)."""
     engine = engine or make_engine()
     # Swagger UI from the package's own copy, not a CDN: plant networks are often offline.
     app = FastAPIOffline(
@@ -92,4 +94,6 @@ def create_app(engine: Engine | None = None) -> FastAPI:
     app.include_router(plan.router)
     app.include_router(reports.router)
     app.include_router(signin.router)
+    if web_ui:
+        nice.mount(app)  # last: it answers every path the routes above do not
     return app

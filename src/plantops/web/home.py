@@ -1,4 +1,5 @@
-"""The home page: every site with its work centers by area, as plain HTML.
+"""The plant page (/plant): every site with its work centers by area, as plain HTML; and "/",
+which sends each visitor to the page their role starts from.
 
 Server-rendered with no script, font or stylesheet from elsewhere: plant networks are often cut
 off from the internet. Every value is escaped."""
@@ -17,6 +18,7 @@ from plantops.access.caller import Caller
 from plantops.catalog import BY_NAME
 from plantops.resources.service import ListQuery, list_records
 from plantops.storage.engine import unit_of_work
+from plantops.web.shell import landing
 from plantops.web.signin import signed_in
 
 router = APIRouter()
@@ -101,7 +103,8 @@ def render(session: Session, caller: Caller, csrf: str) -> str:
         '<!doctype html><html lang="en"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         f"<title>PlantOps</title><style>{STYLE}</style></head><body>"
-        '<header><h1>PlantOps</h1><nav><a href="/plan">Plan</a> · <a href="/reports">Reports</a> · '
+        '<header><h1>PlantOps</h1><nav><a href="/cockpit">Cockpit</a> · <a href="/plan">Plan</a> · '
+        '<a href="/reports">Reports</a> · '
         '<a href="/api/docs">API documentation</a> · '
         '<a href="/api/openapi.json">OpenAPI schema</a></nav>'
         f"<span>{len(sites)} sites</span>"
@@ -113,8 +116,17 @@ def render(session: Session, caller: Caller, csrf: str) -> str:
     )
 
 
-@router.get("/", response_class=HTMLResponse, include_in_schema=False)
+@router.get("/", include_in_schema=False)
 def home(request: Request) -> Response:
+    """An operator starts at the terminal, everyone else at the cockpit."""
+    found = signed_in(request)
+    if found is None:
+        return RedirectResponse("/login", status_code=303)
+    return RedirectResponse(landing(found[0].role), status_code=303)
+
+
+@router.get("/plant", response_class=HTMLResponse, include_in_schema=False)
+def plant(request: Request) -> Response:
     found = signed_in(request)
     if found is None:
         return RedirectResponse("/login", status_code=303)

@@ -250,7 +250,8 @@ def render(
         '<!doctype html><html lang="en"><head><meta charset="utf-8">'
         f'<meta name="viewport" content="width=device-width, initial-scale=1">{refresh}'
         f"<title>{title} · PlantOps</title><style>{STYLE}{PAGE_STYLE}</style></head><body>"
-        '<header><h1>PlantOps</h1><nav><a href="/">Sites</a> · <a href="/reports">Reports</a>'
+        '<header><h1>PlantOps</h1><nav><a href="/cockpit">Cockpit</a> · '
+        '<a href="/plant">Sites</a> · <a href="/reports">Reports</a>'
         f" · Plan: {nav}</nav></header>"
         f"<main>{body}</main></body></html>"
     )

@@ -53,7 +53,8 @@ def shell(title: str, body: str) -> str:
         '<!doctype html><html lang="en"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         f"<title>{escape(title)} · PlantOps</title><style>{STYLE}{REPORT_STYLE}</style></head>"
-        '<body><header><h1>PlantOps</h1><nav><a href="/">Sites</a> · <a href="/plan">Plan</a>'
+        '<body><header><h1>PlantOps</h1><nav><a href="/cockpit">Cockpit</a> · '
+        '<a href="/plant">Sites</a> · <a href="/plan">Plan</a>'
         ' · <a href="/reports">Reports</a></nav></header>'
         f"<main>{body}</main></body></html>"
     )

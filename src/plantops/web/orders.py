@@ -1,0 +1,19 @@
+"""The Orders page: being built (issue 9)."""
+
+from __future__ import annotations
+
+from fastapi import Request
+from fastapi.responses import Response
+from nicegui import ui
+
+from plantops.web.shell import admit, frame
+
+
+@ui.page("/orders")
+def page(request: Request, site: str | None = None) -> Response | None:
+    who = admit(request, "/orders", site)
+    if isinstance(who, Response):  # signed out, or not for this role
+        return who
+    with frame(who, "/orders", "Orders"):
+        ui.label("Being built.")
+    return None
