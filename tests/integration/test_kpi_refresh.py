@@ -3,17 +3,18 @@ what they add up to is what the ledger holds."""
 
 from __future__ import annotations
 
+import threading
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, delete, func, select
 
 from plantops.demo.history import create_history
 from plantops.demo.loader import load_demo
 from plantops.execution.models import ShopEvent
 from plantops.kpi import catalog
-from plantops.kpi.models import KpiPeriod, KpiReason
-from plantops.kpi.refresh import refresh
+from plantops.kpi.models import KpiPeriod, KpiProduct, KpiReason, KpiWatermark
+from plantops.kpi.refresh import refresh, refresh_stale
 from plantops.kpi.totals import Totals, loss_tree
 from plantops.masterdata.models import ReasonCode
 from plantops.org.models import Site
@@ -78,3 +79,43 @@ def test_the_rows_of_two_days_of_history_add_up_to_the_ledger(engine: Engine) ->
             )
             == count
         )
+
+
+def test_readers_refreshing_a_site_at_once_both_get_its_rows(engine: Engine) -> None:
+    """Two pages opening at once on a site never refreshed: neither fails on the other's
+    watermark, and the rows are built once."""
+    load_demo(engine)
+    create_history(engine, days=1, seed=3, now=NOW)
+    factory = make_session_factory(engine)
+    with unit_of_work(factory) as session:  # as if the site's rows were never built
+        for table in (KpiPeriod, KpiReason, KpiProduct, KpiWatermark):
+            session.execute(delete(table))
+        site_id = session.scalar(select(Site.id).where(Site.code == "DE-STR"))
+    assert site_id is not None
+    start = threading.Barrier(4)
+    failures: list[BaseException] = []
+
+    def reader() -> None:
+        start.wait()
+        try:
+            refresh_stale(factory, [site_id], NOW, timedelta(minutes=1))
+        except BaseException as error:
+            failures.append(error)
+
+    threads = [threading.Thread(target=reader) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert not failures, failures
+    with unit_of_work(factory) as session:
+        marks = session.scalars(select(KpiWatermark).where(KpiWatermark.site_id == site_id))
+        assert len(marks.all()) == 1
+        good = session.scalar(select(func.sum(KpiPeriod.good)).where(KpiPeriod.site_id == site_id))
+        reported = session.scalar(
+            select(func.sum(ShopEvent.good)).where(
+                ShopEvent.site_id == site_id,
+                ShopEvent.kind.in_(("operation_report", "operation_complete")),
+            )
+        )
+    assert good and Decimal(good) == Decimal(reported)  # every unit booked, once

@@ -238,7 +238,7 @@ def test_running_the_plan_in_chromium(
         page.get_by_label("Password").fill(PASSWORD)
         page.get_by_role("button", name="Sign in").click()
         page.wait_for_url(f"{sqlite_base_url}/cockpit")
-        page.get_by_role("link", name="Plan").click()
+        page.get_by_role("link", name="Plan runs").click()  # from the navigation
         page.get_by_role("button", name="Run the plan").click()
         page.get_by_text("succeeded").wait_for(timeout=120_000)  # the page refreshes itself
         assert page.get_by_role("heading", name="Late orders").count() == 1

@@ -15,7 +15,7 @@ from plantops.kpi import query, reports, schemas, targets
 from plantops.kpi.dashboard import dashboard
 from plantops.kpi.models import KpiWatermark
 from plantops.kpi.pareto import pareto
-from plantops.kpi.refresh import ensure_fresh
+from plantops.kpi.refresh import refresh_stale
 from plantops.kpi.render_pdf import pdf
 from plantops.kpi.render_xlsx import xlsx
 from plantops.kpi.report_model import ParetoLine, Report
@@ -52,9 +52,7 @@ def _selection(request: Request, span: Span) -> query.Selection:
     asked = span.model_dump(exclude={"first", "last"})
     with unit_of_work(sessions(request)) as session:
         selection = query.select_scope(session, caller(request), first, last, **asked)
-    for site_id in sorted(selection.site_ids):
-        with unit_of_work(sessions(request)) as session:
-            ensure_fresh(session, [site_id], datetime.now(UTC), FRESH)
+    refresh_stale(sessions(request), selection.site_ids, datetime.now(UTC), FRESH)
     return selection
 
 

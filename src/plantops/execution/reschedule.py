@@ -31,6 +31,7 @@ from plantops.masterdata import models as md
 from plantops.org.models import Site
 from plantops.planning import models as m
 from plantops.planning.floor_state import FloorState
+from plantops.planning.pinned import held
 from plantops.planning.results import order_times, store_schedule
 from plantops.planning.runs import (
     Clock,
@@ -200,6 +201,8 @@ class Before:
     floor: FloorState
     down: dict[str, datetime]  # work center -> until
     rush: list[dict[str, Any]] = field(default_factory=list)
+    # where planners pinned operations: (order, operation) -> (start, work center)
+    held: dict[tuple[str, int], tuple[datetime, str]] = field(default_factory=dict)
 
 
 def execute_reschedule(
@@ -286,6 +289,7 @@ def read_before(session: Session, site: Site, run: m.PlanRun) -> Before:
         floor=read_floor(session, site.id, now),
         down=down,
         rush=rush,
+        held=held(session, site.id),
     )
 
 
@@ -385,11 +389,12 @@ def without(
 
 
 def _firm_pins(shop: Shop, before: Before, now: Time) -> dict[tuple[str, int], tuple[int, str]]:
-    """Firm orders keep their slots, unless a slot has passed or its work center is down."""
+    """Firm orders keep their slots, and pinned operations their pins, unless the time has
+    passed, the work center is down then, or the operation has started on the floor."""
+    firm = {key: (start, center) for key, (start, _, center) in before.slots.items()
+            if before.statuses.get(key[0]) is OrderStatus.firm}  # fmt: skip
     pins = {}
-    for (order, operation), (start, _, center) in before.slots.items():
-        if before.statuses.get(order) is not OrderStatus.firm:
-            continue
+    for (order, operation), (start, center) in (firm | before.held).items():
         on = before.floor.of(order, operation)
         if on is not None and (on.done or on.started_at is not None):
             continue

@@ -30,7 +30,8 @@ from plantops.types import ON_THE_FLOOR, OrderStatus, WorkCenterState
 
 TREND_DAYS = 14
 LISTED = 8  # orders shown per list; the count says how many there are
-OPEN = (*ON_THE_FLOOR, OrderStatus.approved, OrderStatus.firm)
+# the floor's orders and the plan's: a proposed order late in the plan is demand at risk
+OPEN = (*ON_THE_FLOOR, OrderStatus.proposed, OrderStatus.approved, OrderStatus.firm)
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,8 @@ from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import delete, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, sessionmaker
 
 from plantops.execution.models import ShopEvent
 from plantops.kpi import models as k
@@ -18,6 +19,7 @@ from plantops.kpi.elements import Elements, compute
 from plantops.kpi.ledger import read_site
 from plantops.kpi.shifts import local_day
 from plantops.org.models import Site
+from plantops.storage.engine import serialized_write
 
 # A transaction that commits an event later than this after stamping it may be missed by
 # one refresh's id watermark; re-reading the last minutes by recorded_at catches it.
@@ -43,10 +45,7 @@ def rebuild(session: Session, site: Site, first: date, last: date, now: datetime
 def refresh(session: Session, site: Site, now: datetime) -> tuple[date, date] | None:
     """Bring the site's rows up to date: the days rebuilt, or None when the ledger has no
     event of the site yet."""
-    mark = session.get(k.KpiWatermark, site.id, with_for_update=True)
-    if mark is None:
-        mark = k.KpiWatermark(site_id=site.id, last_event_id=0)
-        session.add(mark)
+    mark = _watermark(session, site.id)
     today = local_day(now, site.time_zone)
     first = mark.complete_before
     touched = _earliest_touched(session, site.id, mark)
@@ -109,6 +108,35 @@ def _rows(site_id: int, e: Elements) -> list[k.KpiPeriod | k.KpiReason | k.KpiPr
         for p in e.products.values()
     ]  # fmt: skip
     return rows
+
+
+def _watermark(session: Session, site_id: int) -> k.KpiWatermark:
+    """The site's watermark, locked; made at the first refresh (two first refreshes at
+    once: the one that loses takes the winner's)."""
+    mark = session.get(k.KpiWatermark, site_id, with_for_update=True)
+    if mark is not None:
+        return mark
+    try:
+        with session.begin_nested():
+            mark = k.KpiWatermark(site_id=site_id, last_event_id=0)
+            session.add(mark)
+            session.flush()
+    except IntegrityError:
+        return session.get_one(
+            k.KpiWatermark, site_id, with_for_update=True, populate_existing=True
+        )
+    return mark
+
+
+def refresh_stale(
+    factory: sessionmaker[Session], site_ids: Iterable[int], now: datetime, max_age: timedelta
+) -> None:
+    """ensure_fresh for readers (the API, the cockpit, the KPI page), each site in its own
+    short serialized write: readers of the same site at once refresh it one after the other,
+    and the second finds it fresh."""
+    for site_id in sorted(site_ids):
+        with serialized_write(factory) as session:
+            ensure_fresh(session, [site_id], now, max_age)
 
 
 def ensure_fresh(

@@ -221,3 +221,23 @@ class ScheduleMove(Base):
     shift_seconds: Mapped[int | None] = mapped_column(Integer)  # to_start - from_start
     why: Mapped[str] = mapped_column(String(32))  # down, overdue, knock_on, added, firm_moved
     detail: Mapped[str] = mapped_column(String(300), default="")
+
+
+class OperationPin(Base):
+    """A planner's word that one operation of a production order runs on this work center
+    from this instant; the next plan run or reschedule of the site keeps it there."""
+
+    __tablename__ = "operation_pin"
+    __table_args__ = (UniqueConstraint("production_order_id", "operation_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    site_id: Mapped[int] = site_fk()
+    # a pin goes with its order: a plan run replacing an order takes its pins along
+    production_order_id: Mapped[int] = mapped_column(
+        ForeignKey("production_order.id", ondelete="CASCADE"), index=True
+    )
+    operation_id: Mapped[int] = mapped_column(ForeignKey("operation.id"))
+    work_center_id: Mapped[int] = mapped_column(ForeignKey("work_center.id"))
+    starts_at: Mapped[datetime]
+    pinned_by: Mapped[str] = mapped_column(String(64))
+    pinned_at: Mapped[datetime]

@@ -18,6 +18,7 @@ from plantops.masterdata import models as md
 from plantops.masterdata.availability import shift_calendar
 from plantops.planning import crews
 from plantops.planning import models as m
+from plantops.planning.pinned import held
 from plantops.scheduling.problem import Changeover, Pool, Resource
 from plantops.types import ON_THE_FLOOR, OrderStatus
 from plantops.workforce.models import Employee, EmployeeSkill, Skill
@@ -107,7 +108,10 @@ def read_shop(
         crews.pool(skill, on_shift.get(skill, {}), crews.union(working[skill]), horizon)
         for skill in sorted(working)
     )
-    shop.pinned = _pinned(session, shop, site_id, names)
+    # where firm orders and the floor's run, and where planners pinned operations
+    shop.pinned = _pinned(session, shop, site_id, names) | {
+        key: (shop.seconds(at), center) for key, (at, center) in held(session, site_id).items()
+    }
     _check_crews(shop, needs, on_shift)
     return shop
 

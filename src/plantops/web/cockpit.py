@@ -14,8 +14,7 @@ from nicegui import run, ui
 
 from plantops.errors import DomainError
 from plantops.kpi.cockpit import Cockpit, cockpit
-from plantops.kpi.refresh import ensure_fresh
-from plantops.storage.engine import unit_of_work
+from plantops.kpi.refresh import refresh_stale
 from plantops.web import cockpit_tiles as tiles
 from plantops.web.nice import sessions
 from plantops.web.shell import Visitor, admit, frame, link, read
@@ -58,9 +57,7 @@ def page(request: Request, site: str | None = None) -> Response | None:
 
 def _load(who: Visitor) -> Cockpit:
     now = _now()
-    for site_id in who.site_ids:  # each site's KPI rows brought up to the ledger, if stale
-        with unit_of_work(sessions()) as session:
-            ensure_fresh(session, [site_id], now, FRESH)
+    refresh_stale(sessions(), who.site_ids, now, FRESH)  # KPI rows up to the ledger
     return read(who, lambda session, caller: cockpit(session, caller, who.site_ids, now))
 
 

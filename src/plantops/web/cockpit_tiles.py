@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from typing import Any
+from urllib.parse import quote
 
 from nicegui import ui
 
@@ -114,7 +115,9 @@ def late(found: Cockpit, who: Visitor) -> None:
 def _order_line(flag: OrderFlag, who: Visitor) -> None:
     with ui.column().classes("gap-0"):
         with ui.row().classes("gap-2 items-baseline"):
-            ui.link(flag.code, link(f"/orders/{flag.code}", who)).classes("font-medium")
+            ui.link(flag.code, link(f"/orders/{quote(flag.code, safe='')}", who)).classes(
+                "font-medium"
+            )
             late_by = f", {flag.late_hours:.1f} h late as scheduled" if flag.late_hours else ""
             ui.label(f"{flag.site} · {flag.item} x {_number(flag.quantity)} · due {flag.due}"
                      f"{late_by} · {flag.status.replace('_', ' ')}").classes("text-sm")  # fmt: skip

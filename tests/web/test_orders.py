@@ -1,0 +1,122 @@
+"""The orders pages in a real browser: a production manager lists the late orders of their
+site (as the cockpit links there), opens one, reads what it makes, for whom and why it is
+late, releases it to the floor, holds it (a reason is asked for), and reads the events and
+the history that left."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from playwright.sync_api import expect
+from sqlalchemy import Engine, select
+
+from plantops.access.caller import SYSTEM
+from plantops.execution.models import ShopEvent
+from plantops.integration.service import import_plant
+from plantops.masterdata.models import Calendar
+from plantops.org.models import Site
+from plantops.planning import models as m
+from plantops.planning.policy import set_policy
+from plantops.planning.runs import execute_run, request_run
+from plantops.planning.schemas import PlanningPolicyIn, PlanRunIn
+from plantops.storage.engine import make_session_factory, unit_of_work
+from tests.scenarios.plant import bicycle_plant
+from tests.web.conftest import browser_as, screenshots
+
+
+def _planned_today(engine: Engine) -> int:
+    """The bicycle plant planned as of today: its sales orders (March to May 2026) are all
+    past due, so every order is late and the scheduler says why. The site's id."""
+    factory = make_session_factory(engine)
+    with unit_of_work(factory) as session:
+        import_plant(session, SYSTEM, bicycle_plant())
+        site = session.scalars(select(Site)).one()
+        calendar = session.scalars(select(Calendar.id)).one()
+        set_policy(session, SYSTEM, site.id, PlanningPolicyIn(calendar_id=calendar))
+        today = datetime.now(ZoneInfo(site.time_zone)).date()
+        run = request_run(session, SYSTEM, PlanRunIn(site_id=site.id, today=today))
+        run_id, site_id = run.id, site.id
+    execute_run(factory, run_id)
+    return site_id
+
+
+def _late_codes(engine: Engine) -> list[str]:
+    with unit_of_work(make_session_factory(engine)) as session:
+        site = session.scalars(select(Site)).one()
+        today = datetime.now(ZoneInfo(site.time_zone)).date()
+        orders = session.scalars(select(m.ProductionOrder)).all()
+        return sorted(o.code for o in orders if o.due_date < today or (o.late_seconds or 0) > 0)
+
+
+def _first_order(engine: Engine) -> m.ProductionOrder:
+    with unit_of_work(make_session_factory(engine)) as session:
+        query = select(m.ProductionOrder).where(m.ProductionOrder.code == "MO-1-00001")
+        return session.scalars(query).one()
+
+
+def _fact(page: Any, name: str) -> Any:
+    return page.locator(f'[data-fact="{name}"]')
+
+
+def test_a_manager_finds_a_late_order_releases_and_holds_it(
+    chromium: Any, sqlite_base_url: str, sqlite_engine: Engine
+) -> None:
+    site = _planned_today(sqlite_engine)
+    late = _late_codes(sqlite_engine)
+    order = _first_order(sqlite_engine)
+    assert late and order.explanation, "the plan made late orders with their reasons"
+    grant = {"site_ids": (site,)}
+    with browser_as(
+        chromium, sqlite_base_url, sqlite_engine, "pm", "production_manager", **grant
+    ) as page:
+        page.goto("/orders?status=bogus")
+        expect(page.get_by_text("status: 'bogus' is not a status", exact=False)).to_be_visible()
+
+        page.goto("/orders?late=1")  # as the cockpit links
+        expect(page.get_by_text(f"{len(late)} orders", exact=True)).to_be_visible()
+        rows = page.locator(".ag-center-cols-container .ag-row")
+        expect(rows).to_have_count(len(late))
+        # the order's row, right of its pinned code
+        first = page.locator(f'.ag-center-cols-container .ag-row[row-id="{order.id}"]')
+        expect(first).to_contain_text("Bike shop")
+        expect(first).to_contain_text("overdue")
+        screenshots(page, "orders-list")
+
+        page.locator(".ag-cell", has_text=re.compile(r"^MO-1-00001$")).first.click()
+        page.wait_for_url(re.compile(r"/orders/MO-1-00001"))
+        expect(_fact(page, "item")).to_have_text("BIKE · Bike")
+        expect(_fact(page, "for")).to_have_text("Bike shop (SHOP)")
+        expect(_fact(page, "status")).to_have_text("proposed")
+        expect(_fact(page, "late")).to_contain_text("overdue by")
+        cause = order.explanation["chain"][0]  # type: ignore[index]
+        expect(page.locator('[data-part="why-late"]')).to_contain_text(cause["detail"])
+        expect(page.get_by_text("SO-1/1", exact=True)).to_be_visible()  # the demand it serves
+
+        page.get_by_role("button", name="Release to the floor").click()
+        page.get_by_label("Reason (optional)").fill("the customer called")
+        page.locator(".q-dialog").get_by_role("button", name="Release to the floor").click()
+        expect(_fact(page, "status")).to_have_text("ready")
+        expect(page.get_by_role("cell", name="assemble")).to_be_visible()  # its operation
+        history = page.get_by_role("row", name=re.compile("status: proposed → released"))
+        expect(history).to_contain_text("pm")
+        expect(history).to_contain_text("the customer called")
+
+        page.get_by_role("button", name="Hold").click()
+        page.locator(".q-dialog").get_by_role("button", name="Hold").click()
+        expect(page.get_by_text("reason: say why the order is to hold")).to_be_visible()
+        expect(_fact(page, "status")).to_have_text("ready")  # refused: nothing changed
+        page.get_by_label("Reason").fill("gauge out of calibration")
+        page.locator(".q-dialog").get_by_role("button", name="Hold").click()
+        expect(_fact(page, "status")).to_have_text("on hold")
+        event = page.get_by_role("row", name=re.compile("order hold"))
+        expect(event).to_contain_text("gauge out of calibration")
+        screenshots(page, "order-detail")
+    with unit_of_work(make_session_factory(sqlite_engine)) as session:
+        assert session.get_one(m.ProductionOrder, order.id).status.value == "on_hold"
+        notes = session.scalars(
+            select(ShopEvent.note).where(ShopEvent.production_order_id == order.id)
+        ).all()
+        assert notes == ["gauge out of calibration"]  # the refused hold left nothing
