@@ -1,11 +1,14 @@
 """Pinning an operation on both databases: where it may go (an alternative work center, a
 time to come, a slot nothing kept holds), what pinning writes (the pin, the operation's new
-slot in working time, the order approved, the audit trail), and nothing when it is refused."""
+slot in working time, the order approved, the audit trail), and nothing when it is refused.
+Plan runs and reschedules keep pins; when they cannot (a work center down then, pins that
+make the schedule impossible) they let them go, schedule the rest, and say which."""
 
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import Engine, func, select
@@ -16,6 +19,8 @@ from plantops.access.models import AuditRecord
 from plantops.access.roles import Role
 from plantops.access.scope import Scope
 from plantops.errors import Forbidden, NotFound, ValidationFailed
+from plantops.execution.reschedule import execute_reschedule, moves_of, request_reschedule
+from plantops.execution.schemas import DownIn, RescheduleIn
 from plantops.integration.service import import_plant
 from plantops.masterdata.models import Calendar, WorkCenter
 from plantops.org.models import Site
@@ -28,13 +33,14 @@ from plantops.planning.policy import set_policy
 from plantops.planning.runs import execute_run, request_run
 from plantops.planning.schemas import PlanningPolicyIn, PlanRunIn
 from plantops.storage.engine import make_session_factory, unit_of_work
-from plantops.types import OrderStatus, PlanRunStatus
+from plantops.types import OrderStatus, PlanRunKind, PlanRunStatus
 from tests.scenarios.plant import bicycle_plant
 
 MON = date(2026, 3, 2)
 NOW = datetime(2026, 3, 2, 0, 0, tzinfo=UTC)  # the pins are made as the plan's Monday begins
 BERLIN = timedelta(hours=1)  # the plant's offset from UTC in March (before summer time)
 SHIFT_START, SHIFT_END = 6, 14  # its day shift, local hours
+ZONE = ZoneInfo("Europe/Berlin")
 
 
 def plant_with_a_second_welder() -> dict[str, Any]:
@@ -51,20 +57,39 @@ def plant_with_a_second_welder() -> dict[str, Any]:
     return plant
 
 
-@pytest.fixture
-def planned(engine: Engine) -> sessionmaker[Session]:
-    """The plant planned as of Monday 2 March 2026."""
+def _plan(engine: Engine, day: date) -> sessionmaker[Session]:
+    """The plant planned as of `day`."""
     factory = make_session_factory(engine)
     with unit_of_work(factory) as session:
         import_plant(session, SYSTEM, plant_with_a_second_welder())
         calendar = session.scalars(select(Calendar)).one()
         site = session.scalars(select(Site.id)).one()
         set_policy(session, SYSTEM, site, PlanningPolicyIn(calendar_id=calendar.id))
-        run_id = request_run(session, SYSTEM, PlanRunIn(site_id=site, today=MON)).id
+        wanted = PlanRunIn(site_id=site, today=day, schedule_seconds=2)
+        run_id = request_run(session, SYSTEM, wanted).id
     execute_run(factory, run_id)
     with factory() as session:
         assert session.get_one(m.PlanRun, run_id).status is PlanRunStatus.succeeded
     return factory
+
+
+@pytest.fixture
+def planned(engine: Engine) -> sessionmaker[Session]:
+    """The plant planned as of Monday 2 March 2026."""
+    return _plan(engine, MON)
+
+
+def next_monday() -> date:
+    """The plant's next Monday: reschedules run on the real clock, so what they keep must
+    still be to come when they run."""
+    today = datetime.now(ZONE).date()
+    return today + timedelta(days=7 - today.weekday())
+
+
+@pytest.fixture
+def ahead(engine: Engine) -> sessionmaker[Session]:
+    """The plant planned as of its next Monday."""
+    return _plan(engine, next_monday())
 
 
 def _welding(session: Session) -> tuple[m.ScheduledOperation, m.ProductionOrder]:
@@ -74,7 +99,7 @@ def _welding(session: Session) -> tuple[m.ScheduledOperation, m.ProductionOrder]
         .join(m.ProductionOrder, m.ProductionOrder.id == m.ScheduledOperation.production_order_id)
         .join(WorkCenter, WorkCenter.id == m.ScheduledOperation.work_center_id)
         .where(WorkCenter.code.in_(("WELD", "WELD2")))
-        .order_by(m.ScheduledOperation.starts_at)
+        .order_by(m.ScheduledOperation.starts_at, m.ProductionOrder.code)
         .limit(1)
     ).one()
     return row[0], row[1]
@@ -188,7 +213,9 @@ def test_who_may_pin(planned: sessionmaker[Session]) -> None:
     auditor = Caller(1, "ann", Role.auditor, Scope(frozenset({site})))
     elsewhere = Caller(2, "bob", Role.production_manager, Scope(frozenset({site + 100})))
     with pytest.raises(Forbidden), unit_of_work(planned) as session:
-        pins.pin_operation(session, auditor, placed.id, placed.work_center_id, _local(9, 6), NOW)
+        pins.pin_operation(
+            session, auditor, placed.id, placed.work_center_id, _local(9, 6), now=NOW
+        )
     with pytest.raises(NotFound), unit_of_work(planned) as session:
         pins.pin_operation(session, elsewhere, placed.id, placed.work_center_id, _local(9, 6))
 
@@ -215,3 +242,135 @@ def test_the_next_plan_run_keeps_a_pinned_operation(planned: sessionmaker[Sessio
             _center(session, "WELD2"),
             _local(12, 10),
         )
+
+
+def _slot_of(session: Session, order_id: int, operation_id: int) -> tuple[int, datetime]:
+    """Where the stored schedule has the operation: (work center id, start)."""
+    placed = session.scalars(
+        select(m.ScheduledOperation).where(
+            m.ScheduledOperation.production_order_id == order_id,
+            m.ScheduledOperation.operation_id == operation_id,
+        )
+    ).one()
+    return placed.work_center_id, placed.starts_at
+
+
+def _pin_ahead(factory: sessionmaker[Session]) -> tuple[m.ProductionOrder, int, datetime]:
+    """The first frame's welding pinned to WELD2 on Tuesday after next Monday at 10:00, a
+    day after the plan had it (lateness alone would pull it back): its order, operation and
+    pinned start."""
+    tuesday = next_monday() + timedelta(days=1)
+    at = datetime.combine(tuesday, datetime.min.time().replace(hour=10), ZONE).astimezone(UTC)
+    with unit_of_work(factory) as session:
+        placed, order = _welding(session)
+        done = pins.pin_operation(session, SYSTEM, placed.id, _center(session, "WELD2"), at)
+        assert done.pin.starts_at == at
+        session.expunge(order)
+        return order, placed.operation_id, at
+
+
+def _reschedule(factory: sessionmaker[Session], site: int, **disruption: Any) -> m.PlanRun:
+    with unit_of_work(factory) as session:
+        asked = RescheduleIn(site_id=site, reason="a test", schedule_seconds=2, **disruption)
+        run_id = request_reschedule(session, SYSTEM, asked).id
+    execute_reschedule(factory, run_id)
+    with factory() as session:
+        run = session.get_one(m.PlanRun, run_id)
+        assert run.status is PlanRunStatus.succeeded, run.problems
+        assert run.kind is PlanRunKind.reschedule and run.summary is not None
+        return run
+
+
+def test_a_reschedule_keeps_a_pinned_operation(ahead: sessionmaker[Session]) -> None:
+    order, operation, at = _pin_ahead(ahead)
+    run = _reschedule(ahead, order.site_id)
+    with ahead() as session:
+        assert _slot_of(session, order.id, operation) == (_center(session, "WELD2"), at)
+    assert run.summary is not None and run.summary["pins_released"] == []
+
+
+def test_a_reschedule_lets_a_pin_go_when_its_work_center_is_down_then(
+    ahead: sessionmaker[Session],
+) -> None:
+    order, operation, at = _pin_ahead(ahead)
+    with ahead() as session:
+        weld2 = _center(session, "WELD2")
+    until = at + timedelta(hours=2)
+    run = _reschedule(ahead, order.site_id, down=[DownIn(work_center_id=weld2, until=until)])
+    with ahead() as session:
+        center, start = _slot_of(session, order.id, operation)
+        assert (center, start) != (weld2, at)
+        assert center != weld2 or start >= until
+        moves = moves_of(session, SYSTEM, run.id)
+    assert run.summary is not None and run.summary["pins_released"] == [f"{order.code} op 10"]
+    assert run.summary["firm_moved"] is False
+    moved = next(mv for mv in moves if mv["order"] == order.code)
+    assert moved["why"] == "down" and moved["from_work_center"] == "WELD2"
+    assert "WELD2 down until" in moved["detail"] and "its pin let go" in moved["detail"]
+
+
+def _pin_two_at_once(session: Session, at: datetime) -> list[str]:
+    """Two frame orders' welding pinned to WELD at the same instant, the rows put straight in
+    (the service refuses the second): what no schedule can keep. Their labels."""
+    welds = session.execute(
+        select(m.ScheduledOperation, m.ProductionOrder)
+        .join(m.ProductionOrder, m.ProductionOrder.id == m.ScheduledOperation.production_order_id)
+        .join(WorkCenter, WorkCenter.id == m.ScheduledOperation.work_center_id)
+        .where(WorkCenter.code.in_(("WELD", "WELD2")))
+        .order_by(m.ProductionOrder.code)
+        .limit(2)
+    ).all()
+    assert len(welds) == 2, "the plan welds two frame orders"
+    weld = _center(session, "WELD")
+    for placed, order in welds:
+        set_status(session, SYSTEM, "production_order", order.id, OrderStatus.approved)
+        session.add(
+            OperationPin(
+                site_id=order.site_id, production_order_id=order.id,
+                operation_id=placed.operation_id, work_center_id=weld, starts_at=at,
+                pinned_by="test", pinned_at=NOW,
+            )
+        )  # fmt: skip
+    return sorted(f"{order.code} op 10" for _, order in welds)
+
+
+def _first_assembly_made_firm(session: Session) -> tuple[int, int, tuple[int, datetime]]:
+    """The first assembly order, made firm: its id, its operation and its slot."""
+    kept = session.scalars(
+        select(m.ScheduledOperation)
+        .join(WorkCenter, WorkCenter.id == m.ScheduledOperation.work_center_id)
+        .where(WorkCenter.code == "ASSY")
+        .order_by(m.ScheduledOperation.starts_at)
+        .limit(1)
+    ).one()
+    order = kept.production_order_id
+    set_status(session, SYSTEM, "production_order", order, OrderStatus.firm)
+    return order, kept.operation_id, (kept.work_center_id, kept.starts_at)
+
+
+def test_a_plan_run_lets_go_of_pins_that_make_the_schedule_impossible(
+    planned: sessionmaker[Session],
+) -> None:
+    """The run schedules every order without the planners' pins, the firm order keeping its
+    slot, and names the pins it let go; the pins stay for the planner to mend."""
+    with unit_of_work(planned) as session:
+        pinned = _pin_two_at_once(session, _local(10, 8))
+        firm, operation, slot = _first_assembly_made_firm(session)
+        site = session.scalars(select(Site.id)).one()
+        run_id = request_run(session, SYSTEM, PlanRunIn(site_id=site, today=MON)).id
+    execute_run(planned, run_id)
+    with planned() as session:
+        run = session.get_one(m.PlanRun, run_id)
+        assert run.status is PlanRunStatus.succeeded, run.problems
+        summary = run.summary or {}
+        assert summary["schedule"]["status"] in ("optimal", "feasible"), summary["schedule"]
+        released = summary["pins_released"]
+        assert released and set(released) <= set(pinned), released
+        starts = session.scalars(
+            select(m.ProductionOrder.scheduled_start).where(
+                m.ProductionOrder.status.in_((OrderStatus.approved, OrderStatus.firm))
+            )
+        ).all()
+        assert len(starts) == 3 and None not in starts  # every order kept has its times
+        assert _slot_of(session, firm, operation) == slot
+        assert session.scalar(select(func.count()).select_from(OperationPin)) == 2

@@ -62,9 +62,10 @@ def test_the_pareto_draws_the_largest_reason_first_and_the_cumulative_share() ->
                    ("DT-ELEC", "Electrical", 0.0, 2)])  # fmt: skip
     options = charts.pareto_chart(found, "hours")
     bars, cumulative = options["series"]
-    assert options["xAxis"]["data"] == ["DT-MECH", "DT-JAM"]  # nothing booked: left out
+    assert options["xAxis"]["data"] == ["Mechanical", "Jam"]  # by name; nothing booked: out
     assert [d["value"] for d in bars["data"]] == [3.0, 1.0]
-    assert bars["data"][0]["name"] == "Mechanical"
+    assert (bars["data"][0]["name"], bars["data"][0]["code"]) == ("Mechanical", "DT-MECH")
+    assert "d.code" in options["tooltip"][":formatter"]  # the code is in the tooltip
     assert cumulative["data"] == [75.0, 100.0] and cumulative["yAxisIndex"] == 1
     assert options["yAxis"][1]["max"] == 100
 
@@ -83,6 +84,26 @@ def test_the_trend_over_days_draws_lines_of_the_oee_factors_against_the_target()
     assert performance["data"] == [83.3, None] and quality["data"] == [90.0, None]
     assert oee["markLine"]["data"] == [{"yAxis": 65.0}]
     assert "dataZoom" not in options
+    assert options["yAxis"]["max"] == 100  # a percent axis stays 0-100
+
+
+def test_a_performance_above_100_percent_widens_the_axis_and_is_marked() -> None:
+    fast = Totals(pot=8 * HOUR, apt=6 * HOUR, good=100, planned_good=7 * HOUR)  # 116.7 %
+    options = charts.trend_chart([_group("2026-12-01", fast)], "day", None)
+    assert options["series"][2]["data"] == [116.7]
+    assert options["yAxis"]["max"] == 120  # up to the next ten, no further
+    assert charts.ABOVE in options["tooltip"][":formatter"]
+    assert "p.value > 100" in options["tooltip"][":formatter"]
+    table = charts.grid_options("day", [_group("2026-12-01", fast)])
+    performance = next(c for c in table["columnDefs"] if c["field"] == "effectiveness")
+    assert charts.ABOVE in performance[":tooltipValueGetter"]
+
+
+def test_groups_without_planned_busy_time_are_left_out() -> None:
+    between = Totals(apt=HOUR, good=10, planned_good=HOUR)  # booked outside every shift
+    groups = [_group(""), _group("Early"), _group("", between)]
+    assert [g.key for g in charts.measured(groups, "shift")] == ["", "Early"]
+    assert len(charts.measured(groups, "product")) == 3  # a product has no planned busy time
 
 
 def test_the_trend_by_work_center_draws_bars_and_slides_along_many() -> None:
@@ -107,6 +128,9 @@ def test_the_table_rows_carry_each_groups_figures() -> None:
     assert next(c for c in days["columnDefs"] if c["field"] == "name")["hide"] is True
     products = charts.grid_options("product", [_group("FG-1", name="Winch")])
     assert "busy_hours" not in {c["field"] for c in products["columnDefs"]}
+    # headers wrap rather than cut; figures keep a width to show whole, the table scrolls
+    assert options["defaultColDef"]["wrapHeaderText"] is True
+    assert all(c["minWidth"] >= 80 for c in options["columnDefs"] if "flex" in c)
 
 
 @pytest.mark.parametrize(

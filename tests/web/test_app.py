@@ -12,11 +12,13 @@ import pytest
 from sqlalchemy import Engine, select
 
 from plantops.access.caller import SYSTEM
+from plantops.access.roles import Role
 from plantops.demo.history import create_history
 from plantops.demo.loader import load_demo
 from plantops.kpi.cockpit import cockpit
 from plantops.org.models import Site
 from plantops.storage.engine import make_session_factory, unit_of_work
+from plantops.web.shell import NAVIGATION
 from tests.web.conftest import browser_as, screenshots, signed_in
 
 PAGES = ("/cockpit", "/board", "/orders", "/terminal", "/kpis", "/data")
@@ -30,7 +32,9 @@ def _sites(engine: Engine) -> dict[str, int]:
 @pytest.mark.parametrize(
     ("role", "lands", "refused"),
     [("operator", "/terminal", "/cockpit"), ("supervisor", "/cockpit", None),
-     ("director", "/cockpit", None), ("auditor", "/cockpit", "/terminal")],
+     ("production_manager", "/cockpit", None), ("regional_manager", "/cockpit", "/terminal"),
+     ("director", "/cockpit", "/terminal"), ("admin", "/cockpit", None),
+     ("auditor", "/cockpit", "/terminal")],
 )  # fmt: skip
 def test_each_role_lands_on_its_page(
     base_url: str, engine: Engine, role: str, lands: str, refused: str | None
@@ -45,6 +49,17 @@ def test_each_role_lands_on_its_page(
             assert away.status_code == 303 and away.headers["location"] == lands
         page = web.get(lands)
         assert page.status_code == 200 and "<title>" in page.text
+        # the navigation links only the pages the role may use (at the user's one site)
+        shown = {path for path in (*PAGES, "/reports", "/plan", "/plant")
+                 if f"{path}?site=DE-STR" in page.text}  # fmt: skip
+        allowed = {d.path for d in NAVIGATION if Role(role) in d.roles}
+        assert shown == allowed, role
+        for path in ("/plan", "/reports", "/plant"):  # the server-rendered pages, the same
+            answer = web.get(f"{path}?site=DE-STR")
+            if path in allowed:
+                assert answer.status_code == 200 and f'href="{path}?site=DE-STR"' in answer.text
+            else:
+                assert answer.status_code == 303 and answer.headers["location"] == lands
 
 
 def test_signed_out_visitors_are_sent_to_sign_in(base_url: str) -> None:
@@ -102,7 +117,9 @@ def test_an_operator_sees_only_the_floor(
     grants = {"site_ids": (sites["US-MKE"],)}
     with browser_as(chromium, sqlite_base_url, sqlite_engine, "op", "operator", **grants) as page:
         assert re.search(r"/terminal", page.url)
+        page.get_by_role("button", name="Menu").click()  # the terminal starts with it closed
         navigation = page.get_by_role("navigation")
+        navigation.get_by_text("Terminal", exact=True).wait_for()
         assert navigation.get_by_text("Terminal", exact=True).count() == 1
         for name in ("Cockpit", "Board", "KPIs", "Master data"):
             assert navigation.get_by_text(name, exact=True).count() == 0

@@ -7,7 +7,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import re
 from typing import Any
 
 import pytest
@@ -63,15 +62,22 @@ def _items_csv(rows: list[dict[str, Any]]) -> bytes:
     return text.getvalue().encode()
 
 
-def _edit_cell(page: Any, code: str, field: str, text: str) -> None:
+def _cell(page: Any, code: str, field: str) -> Any:
     # the pinned code column sits in a container of its own: its row index finds the cells
     index = page.locator(f'.ag-pinned-left-cols-container .ag-row:has-text("{code}")')
     row = page.locator(
         f'.ag-center-cols-container .ag-row[row-index="{index.get_attribute("row-index")}"]'
     )
-    row.locator(f'[col-id="{field}"]').dblclick()
+    return row.locator(f'[col-id="{field}"]')
+
+
+def _edit_cell(page: Any, code: str, field: str, text: str) -> None:
+    _cell(page, code, field).dblclick()
     page.keyboard.press("Control+A")
-    page.keyboard.type(text)
+    if text:
+        page.keyboard.type(text)
+    else:
+        page.keyboard.press("Delete")
     page.keyboard.press("Enter")
 
 
@@ -99,26 +105,49 @@ def test_master_data_edits_and_import_in_the_browser(
         page.goto("/data?table=items")
         page.wait_for_selector(".ag-pinned-left-cols-container .ag-row >> text=FG1")
 
-        # refused: the cell is marked, the message names the field, nothing is written
+        # plain words for the columns and the choices; the stored values stay the API's
+        header = page.locator('.ag-header-cell[col-id="item_type"] .ag-header-cell-text')
+        assert header.inner_text() == "Item type"
+        assert page.locator('.ag-header-cell[col-id="lead_time_days"]').inner_text() == (
+            "Lead time (days)"
+        )
+        fg1 = _cell(page, "FG1", "item_type")
+        assert fg1.inner_text() == "Finished good"
+        assert _cell(page, "FG1", "make_or_buy").inner_text() == "Make"
+        for button in ("data-add", "data-open"):  # normal case, as the rest of the app
+            transform = page.get_by_test_id(button).evaluate(
+                "e => getComputedStyle(e).textTransform"
+            )
+            assert transform == "none", button
+
+        # refused: the cell shows the stored value again, marked; the message says why in
+        # plain words; nothing is written
         _edit_cell(page, "FG1", "lead_time_days", "99999")
         problem = page.get_by_test_id("data-problem")
         problem.wait_for()
-        assert re.search(r"FG1: lead_time_days: .*3650", problem.inner_text())
+        assert "FG1" in problem.inner_text()
+        assert "Lead time (days) must be 3650 or less" in problem.inner_text()
         marked = page.locator('.ag-cell.plantops-cell-error[col-id="lead_time_days"]')
-        assert marked.inner_text() == "99999"
+        marked.wait_for()
+        assert marked.inner_text() == "2"  # not the refused 99999: that would look saved
+        _edit_cell(page, "FG1", "name", "")
+        page.get_by_text("Name is required").wait_for()
+        assert _cell(page, "FG1", "name").inner_text() == "Bike"
+        assert page.locator('.plantops-cell-error[col-id="lead_time_days"]').count() == 0
         with unit_of_work(sessions) as session:
             item = _item(session, "FG1")
-            assert (item.lead_time_days, item.version) == (2, 1)
+            assert (item.lead_time_days, item.name, item.version) == (2, "Bike", 1)
 
         # saved, with the reason for the audit trail
         page.get_by_label("Reason for changes").fill("supplier moved")
         _edit_cell(page, "FG1", "lead_time_days", "6")
-        page.get_by_text("Saved item FG1: lead_time_days").wait_for()
+        page.get_by_text("Saved item FG1: Lead time (days)").wait_for()
         assert page.locator(".plantops-cell-error").count() == 0
         with unit_of_work(sessions) as session:
             item = _item(session, "FG1")
             assert (item.lead_time_days, item.version) == (6, 2)
             last = audit.history(session, "items", item.id)[-1]
+            assert last.new is not None
             assert (last.reason, json.loads(last.new)["lead_time_days"]) == ("supplier moved", 6)
         screenshots(page, "data-items")
 
@@ -132,7 +161,8 @@ def test_master_data_edits_and_import_in_the_browser(
         page.keyboard.type("0")
         page.keyboard.press("Enter")
         page.get_by_test_id("record-save").click()
-        page.get_by_test_id("record-problem").get_by_text("lines.0.quantity_per").wait_for()
+        said = "Lines row 1: Quantity per must be more than 0"
+        page.get_by_test_id("record-problem").get_by_text(said).wait_for()
         refused = lines.locator('.plantops-cell-error[col-id="quantity_per"]')
         refused.wait_for()
         assert refused.count() == 1 and refused.inner_text() == "0"
@@ -170,3 +200,17 @@ def test_master_data_edits_and_import_in_the_browser(
         page.get_by_test_id("import-done").wait_for()
         with unit_of_work(sessions) as session:
             assert _item(session, "RM2").name == "Bolt"
+
+
+def test_a_supervisor_is_told_what_the_import_export_tab_allows(
+    chromium: Any, sqlite_base_url: str, sqlite_engine: Engine
+) -> None:
+    site_id = _plant(sqlite_engine)
+    with browser_as(
+        chromium, sqlite_base_url, sqlite_engine, "sup", "supervisor", site_ids=(site_id,)
+    ) as page:
+        page.goto("/data?table=files")
+        said = page.get_by_test_id("transfer-role")
+        said.wait_for()
+        assert "Your role may neither import nor export plant files" in said.inner_text()
+        assert page.get_by_test_id("import-upload").count() == 0

@@ -164,7 +164,7 @@ def test_the_page_escapes_names_and_draws_odd_figures() -> None:
         incidents=(Incident("2026-12-02 09:14", evil, evil, 90.0, True),),
         open_problems=(evil,), staffing=(StaffingLine("Early", 4, 3),),
     )  # fmt: skip
-    page = report_page.render(report, "")
+    page = report_page.render(report, "", "")
     assert "<script>" not in page and page.count("&lt;script&gt;") >= 6
     assert "A &amp; B" in page and "X&lt;1" in page
     assert "target 45.0 min · missed ✗" in page  # lower is better

@@ -1,8 +1,10 @@
-"""The operator terminal in a real browser: an operator picks the work center and reports a
-whole operation (start, good and scrap, pause with a reason, resume, complete) and a
-downtime, each reaching the ledger as tapped; a refused event is shown with the server's
-message; and with the network cut, the taps wait on the tablet and reach the ledger
-exactly once when it is back, even when an answer is lost on the way."""
+"""The operator terminal in a real browser: an operator picks the work center (those with
+work first, with their count) and reports a whole operation (start, good and scrap, pause
+with a reason, resume, complete) and a downtime, each reaching the ledger as tapped; a
+fraction of a piece, more than open and a completion short of the plan are caught in the
+pad; a refused event is shown with the server's message; and with the network cut, the taps
+wait on the tablet and reach the ledger exactly once when it is back, even when an answer
+is lost on the way."""
 
 from __future__ import annotations
 
@@ -10,9 +12,11 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
+from playwright.sync_api import expect
 from sqlalchemy import Engine, select
 
 from plantops.execution.lifecycle import EventKind
@@ -21,7 +25,7 @@ from plantops.storage.engine import make_session_factory, unit_of_work
 from plantops.types import OperationStatus, WorkCenterState
 from tests.accounts import admin_token
 from tests.floor import Floor
-from tests.web.conftest import browser_as, screenshots
+from tests.web.conftest import TABLET, browser_as, screenshots
 
 E = EventKind
 
@@ -59,13 +63,32 @@ def figure(page: Any, name: str) -> str:
     return str(page.locator(f'[data-figure="{name}"] strong').inner_text())
 
 
-def count(page: Any, good: int, scrap: int = 0, reason: str | None = None) -> None:
+def count(page: Any, good: float, scrap: int = 0, reason: str | None = None) -> None:
     """Fill the open pad's counters (and the scrap reason) as an operator does."""
     pad = page.get_by_role("dialog")
     pad.get_by_label("Good", exact=True).fill(str(good))
     pad.get_by_label("Scrap", exact=True).fill(str(scrap))
     if reason:
         pad.locator(f'[data-reason="{reason}"]').click()
+
+
+def options(page: Any) -> list[str]:
+    """The work center picker's choices, in order (it is left open)."""
+    page.get_by_label("Work center").click()
+    found = page.get_by_role("option")
+    found.first.wait_for()
+    return [str(t).strip() for t in found.all_inner_texts()]
+
+
+GREY = "rgb(228, 231, 235)"
+
+
+def looks_disabled(button: Any) -> None:
+    """Greyed and flat, as a button that cannot be tapped now looks (retried: the panel is
+    redrawn when the server's floor arrives)."""
+    expect(button).to_be_disabled()
+    expect(button).to_have_css("background-color", GREY)
+    expect(button).to_have_css("box-shadow", "none")
 
 
 def test_an_operator_reports_a_full_operation_on_the_terminal(
@@ -75,20 +98,40 @@ def test_an_operator_reports_a_full_operation_on_the_terminal(
     granted = {"site_ids": (floor.site_id,)}
     with browser_as(chromium, sqlite_base_url, sqlite_engine, "ada", "operator", **granted) as page:
         assert page.url.endswith("/terminal")  # where an operator lands
-        page.get_by_label("Work center").click()
+        page.set_viewport_size(TABLET)
+        # the navigation starts closed: the tablet's width is the panel's
+        drawer = page.locator(".q-drawer")
+        expect(drawer).not_to_be_in_viewport()
+        page.get_by_role("button", name="Menu").click()  # and opens on demand
+        expect(drawer).to_be_in_viewport(ratio=1)
+        page.get_by_role("button", name="Menu").click()
+        expect(drawer).not_to_be_in_viewport()
+        assert options(page) == [
+            "SAW · Saw — 1 to run", "WELD · Weld — 1 to run", "WELD2 · Weld2"
+        ]  # fmt: skip
         page.get_by_role("option", name="SAW · Saw").click()
         dispatch = page.get_by_role("region", name="Dispatch list")
         line = dispatch.locator(f'[data-op="{cut["id"]}"]')
-        assert "MO-F1-" in line.inner_text() and "10 cut" in line.inner_text()
+        assert "MO-F1-" in line.inner_text() and "Op 10 · cut" in line.inner_text()
         assert "ready" in line.inner_text() and "0 of 10 good" in line.inner_text()
         assert dispatch.locator("[data-op]").count() == 1  # the weld is WELD's
         line.click()
         panel = page.get_by_role("region", name="Operation")
+        assert panel.locator(".pt-op-title").inner_text() == "Op 10 · cut"
+        looks_disabled(panel.get_by_role("button", name="Pause"))
+        assert page.locator("[data-center-state]").inner_text() == "never reported"
         panel.get_by_role("button", name="Start").click()
         page.get_by_text("✓ All sent").wait_for()
         assert panel.locator("[data-status]").inner_text() == "in progress"
+        looks_disabled(panel.get_by_role("button", name="Start"))
+        expect(panel.get_by_role("button", name="Pause")).not_to_have_css("background-color", GREY)
+        page.locator('[data-center-state="running"]').wait_for()  # a start: the machine runs
 
         panel.get_by_role("button", name="Good / scrap").click()
+        count(page, good=1.5)  # frames are counted in pcs: no half of one
+        page.get_by_role("dialog").get_by_role("button", name="Report").click()
+        message = page.get_by_role("dialog").get_by_role("alert").inner_text()
+        assert message == "Good: 1.5 is not a whole number of pcs."
         count(page, good=11)  # more than started: said at once, nothing queued
         page.get_by_role("dialog").get_by_role("button", name="Report").click()
         message = page.get_by_role("dialog").get_by_role("alert").inner_text()
@@ -105,21 +148,23 @@ def test_an_operator_reports_a_full_operation_on_the_terminal(
             "2",
         )
         screenshots(page, "terminal")
+        page.set_viewport_size(TABLET)
+        # the log of taps begins in sight on the tablet, below the operation's panel
+        log = page.get_by_role("region", name="Recorded on this tablet")
+        expect(log.get_by_text("Recorded on this tablet")).to_be_in_viewport(ratio=1)
 
         panel.get_by_role("button", name="Pause").click()
         page.get_by_role("dialog").locator('[data-reason="BRK"]').click()
         panel.locator('[data-status="paused"]').wait_for()
         panel.get_by_role("button", name="Resume").click()
         panel.locator('[data-status="in_progress"]').wait_for()
-        panel.get_by_role("button", name="Complete").click()
-        count(page, good=2)
-        page.get_by_role("dialog").get_by_role("button", name="Complete").click()
-        panel.locator('[data-status="completed"]').wait_for()
+        _completed(page, panel)
 
         page.get_by_role("button", name="Report downtime").click()
         page.get_by_role("dialog").locator('[data-reason="BRK"]').click()
         page.locator('[data-center-state="down"]').wait_for()
-        assert "Breakdown" in page.locator("[data-center-state]").inner_text()
+        down = page.locator("[data-center-state]").inner_text()
+        assert "Breakdown" in down
         page.get_by_role("button", name="Running again").click()
         page.locator('[data-center-state="running"]').wait_for()
         page.get_by_text("✓ All sent").wait_for()
@@ -143,6 +188,28 @@ def test_an_operator_reports_a_full_operation_on_the_terminal(
     assert [(s.state, s.reason_code_id) for s in states] == [
         (WorkCenterState.down, floor.reason["BRK"]), (WorkCenterState.running, None),
     ]  # fmt: skip
+    # written 24-hour in the site's time zone, as the rest of the app writes times
+    at = states[0].occurred_at.replace(tzinfo=UTC).astimezone(ZoneInfo("Europe/Berlin"))
+    assert down.endswith(f" since {at:%a %d %b %H:%M}"), down
+
+
+def _completed(page: Any, panel: Any) -> None:
+    """Complete with 2 open: the pad starts at them as good; one fewer asks to confirm the
+    shortfall (the operator corrects it instead)."""
+    complete = panel.get_by_role("button", name="Complete")
+    expect(complete).to_have_css("background-color", "rgb(31, 58, 95)")  # the primary colour
+    complete.click()
+    pad = page.get_by_role("dialog")
+    assert pad.get_by_label("Good", exact=True).input_value() == "2"
+    assert pad.get_by_label("Scrap", exact=True).input_value() == "0"
+    count(page, good=1)
+    pad.get_by_role("button", name="Complete").click()
+    said = "1 piece not reported: complete anyway? They will count as short."
+    assert pad.get_by_role("alert").inner_text() == said
+    assert pad.get_by_role("button", name="Complete anyway").is_visible()
+    count(page, good=2)  # corrected: nothing short, nothing to confirm
+    pad.get_by_role("button", name="Complete", exact=True).click()
+    panel.locator('[data-status="completed"]').wait_for()
 
 
 def _refused(page: Any, floor: Floor, weld: dict[str, Any]) -> None:
@@ -150,8 +217,9 @@ def _refused(page: Any, floor: Floor, weld: dict[str, Any]) -> None:
     shown with its message, and not kept waiting."""
     held = floor.send(E.order_hold, production_order_id=weld["production_order_id"], note="QA")
     assert held.status_code == 201, held.text
-    page.get_by_label("Work center").click()
-    page.get_by_role("option", name="WELD · Weld", exact=True).click()
+    page.reload()  # the picker as it is now: the saw has nothing left to run
+    assert options(page) == ["WELD · Weld — 1 to run", "SAW · Saw", "WELD2 · Weld2"]
+    page.get_by_role("option", name="WELD · Weld — 1 to run", exact=True).click()
     page.locator(f'[data-op="{weld["id"]}"]').click()
     page.get_by_role("region", name="Operation").get_by_role("button", name="Start").click()
     alert = page.locator(".pt-trouble")

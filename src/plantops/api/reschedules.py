@@ -50,7 +50,7 @@ def start_reschedule(
     response_model=list[ScheduleMoveOut],
     summary="What a reschedule moved, and why",
     description="Each operation moved or added: where and when it was, where and when it is "
-    "now, the shift in minutes, and why (down, resumes, firm_moved, overdue, added, "
+    "now, the shift in minutes, and why (down, resumes, firm_moved, pin_released, overdue, added, "
     "knock_on); the disruption's direct effects first.",
     responses=problem_responses(404),
 )

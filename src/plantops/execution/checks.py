@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from decimal import Decimal
 
 from plantops.errors import FieldError
 from plantops.execution.lifecycle import EventKind
@@ -32,6 +33,14 @@ FIELDS: dict[EventKind, tuple[set[str], set[str]]] = {
     E.clock_out: (_WHO, set()),
 }
 SUBJECT_FIELDS = ("idempotency_key", "kind", "occurred_at")
+
+# Units that count pieces (item.uom is free text: the plants' own spellings): a quantity of
+# them is whole, and a fraction is a slip of the finger. kg, m, l and the like keep decimals.
+PIECE_UNITS = frozenset(
+    {"pc", "pcs", "piece", "pieces", "ea", "each", "st", "stk", "stück", "unit", "units",
+     "set", "sets", "pair", "pairs", "pr"}
+)  # fmt: skip
+QUANTITY_FIELDS = ("quantity", "good", "scrap", "rework")
 
 # An event this old when it arrives was buffered by a terminal that was offline.
 DELAYED_AFTER = timedelta(minutes=10)
@@ -69,6 +78,23 @@ def _count_problems(event: EventIn) -> list[FieldError]:
         problems.append(FieldError(("scrap_reason_code_id",), "given without scrap"))
     if event.reason_code_id is not None and not event.rework:
         problems.append(FieldError(("reason_code_id",), "a report's reason is for rework"))
+    return problems
+
+
+def counts_pieces(uom: str) -> bool:
+    return uom.strip().casefold().rstrip(".") in PIECE_UNITS
+
+
+def fraction_problems(event: EventIn, uom: str) -> list[FieldError]:
+    """The event's quantities that are fractions of a piece, for an item counted in pieces."""
+    if not counts_pieces(uom):
+        return []
+    problems = []
+    for name in QUANTITY_FIELDS:
+        value: Decimal | None = getattr(event, name)
+        if value is not None and value != value.to_integral_value():
+            message = f"{value.normalize():f} is not a whole number of {uom}"
+            problems.append(FieldError((name,), message))
     return problems
 
 

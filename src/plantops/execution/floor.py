@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from plantops.access.caller import Caller
 from plantops.errors import InvalidTransition, ValidationFailed
 from plantops.execution import journal, references, stock
-from plantops.execution.checks import timing
+from plantops.execution.checks import fraction_problems, timing
 from plantops.execution.lifecycle import (
     OPERATION_EVENTS,
     ORDER_EVENT_TARGET,
@@ -38,6 +38,7 @@ from plantops.execution.models import OrderOperation, ShopEvent
 from plantops.execution.outcome import Outcome
 from plantops.execution.schemas import EventIn, OperationTallyOut
 from plantops.inventory import balances, floor_moves
+from plantops.masterdata.models import Item
 from plantops.planning.models import ProductionOrder
 from plantops.storage import txcache
 from plantops.types import OperationStatus, OrderStatus
@@ -131,6 +132,10 @@ def operation_event(session: Session, caller: Caller, event: EventIn, now: datet
     ops = operations_of(session, order.id)
     op = next(o for o in ops if o.id == event.order_operation_id)
     references.check_people_and_reasons(session, caller, op.site_id, event)
+    item = session.get(Item, order.item_id)  # pieces are counted whole (execution.checks)
+    if fractions := fraction_problems(event, item.uom if item else ""):
+        first = fractions[0]
+        raise ValidationFailed(f"{first.location[0]}: {first.message}", fractions)
     moved = event.work_center_id is not None and event.work_center_id != op.work_center_id
     if moved:
         assert event.work_center_id is not None

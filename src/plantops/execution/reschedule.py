@@ -2,11 +2,12 @@
 repaired from the floor's state, as a plan run of its own kind.
 
 What has started stays on its work center, from now, for what is left to make; completed
-operations are out; firm orders keep their slots (unless the disruption makes that
-impossible: then they move, and say so); everything else is placed again by the engine with
-lateness first and, next, the deviation from the previous schedule, so that the floor's
-dispatch lists change as little as they can. Every operation that moved is stored with where
-it was, where it is, and why: what the planner reads."""
+operations are out; pinned operations keep their pins and firm orders their slots (unless
+the disruption makes that impossible: then the pins give way first, then the firm slots, and
+what moved says so); everything else is placed again by the engine with lateness first and,
+next, the deviation from the previous schedule, so that the floor's dispatch lists change as
+little as they can. Every operation that moved is stored with where it was, where it is, and
+why: what the planner reads."""
 
 from __future__ import annotations
 
@@ -41,10 +42,12 @@ from plantops.planning.runs import (
     claim,
     get_run,
     outcome,
+    pins_let_go,
     queue,
     reporter,
     requester,
     site_today,
+    stands_pinned,
     storing,
     succeed,
 )
@@ -93,6 +96,7 @@ class Why:
     down = "down"  # its work center is down over the time it had
     overdue = "overdue"  # its start had passed and it had not started
     firm_moved = "firm_moved"  # a firm order that could not keep its slot
+    pin_released = "pin_released"  # a pinned operation whose pin could not be kept
     knock_on = "knock_on"  # made room for, or follows, what moved
     added = "added"  # not scheduled before: a rush order, a new one
     resumes = "resumes"  # started, on a work center that is down: it goes on when it is back
@@ -344,10 +348,15 @@ def repair(
             else r
             for r in shop.resources
         ),
-        pinned=_firm_pins(shop, before, now),
     )
-    firm_released = False
-    while True:
+    kept = _firm_pins(shop, before, now)
+    firm = {key: slot for key, slot in kept.items() if key not in before.held}
+    # what it keeps, most first: pins and firm slots; when that is impossible, the firm
+    # slots alone (a planner's pin gives way first); then nothing. The moves say so.
+    tries = [kept] + ([firm] if len(firm) < len(kept) else []) + ([{}] if firm else [])
+    for pinned in tries:
+        shop = replace(shop, pinned=pinned)
+        firm_released = bool(firm) and not pinned
         problem, steps = build_problem(shop, before.orders, before.feeds, before.floor, now)
         close = any(term is Term.deviation for term, _ in objective.terms)
         previous = _previous(shop, problem, before) if close else ()
@@ -364,12 +373,11 @@ def repair(
             due = {o.code: o.due for o in before.orders}
             placed = place(shop, problem, schedule, steps, due)
             return Repaired(placed, placed.figures, problem, firm_released)
-        if not shop.pinned:
-            status = {"status": str(schedule.status), "reason": schedule.reason}
-            return Repaired(None, status, problem, firm_released)
-        # firm orders that cannot all keep their slots: let them move, and say so
-        log.warning("reschedule %s: firm slots infeasible (%s)", run_id, schedule.reason)
-        shop, firm_released = replace(shop, pinned={}), True
+        log.warning(
+            "reschedule %s: no schedule keeping %d slots: %s", run_id, len(pinned), schedule.reason
+        )
+    status = {"status": str(schedule.status), "reason": schedule.reason}
+    return Repaired(None, status, problem, firm_released)
 
 
 def without(
@@ -477,6 +485,7 @@ def _store(
         "late_orders_after": sum(1 for seconds in late_after.values() if seconds > 0),
         "rush_orders": sorted(created),
         "firm_moved": repaired.firm_released,
+        "pins_released": pins_let_go(shop, before.held, placed, before.floor),
     }
     return summary
 
@@ -606,13 +615,18 @@ def _why(
     start, finish_at, center = was
     where = f"to {p.work_center}" if p.work_center != center else f"on {center}"
     to = f"{where}, {_local(shop, p.start)}"
+    pin = before.held.get((p.order, p.step.operation_id))
+    let_go = pin is not None and not stands_pinned(shop, p, pin)
     until = before.down.get(center)
     if until is not None and start < until and finish_at > before.now:
-        return Why.down, f"{center} down until {_local(shop, until)}: moved {to}"
+        pinned = "its pin let go, " if let_go else ""
+        return Why.down, f"{center} down until {_local(shop, until)}: {pinned}moved {to}"
     if firm_released and before.statuses.get(p.order) is OrderStatus.firm:
         return Why.firm_moved, f"firm, but its slot could not be kept: moved {to}"
     if start < before.now:
         return Why.overdue, f"was due to start {_local(shop, start)}, not started: moved {to}"
+    if let_go:
+        return Why.pin_released, f"pinned, but the pin could not be kept: moved {to}"
     return Why.knock_on, f"moved {to} (room for, or after, what moved)"
 
 
@@ -620,7 +634,10 @@ def _local(shop: Shop, at: datetime) -> str:
     return f"{at.astimezone(shop.zone):%a %d %b %H:%M}"
 
 
-WHY_ORDER = (Why.down, Why.resumes, Why.firm_moved, Why.overdue, Why.added, Why.knock_on)
+WHY_ORDER = (
+    Why.down, Why.resumes, Why.firm_moved, Why.pin_released, Why.overdue, Why.added,
+    Why.knock_on,
+)  # fmt: skip
 
 
 def moves_of(session: Session, caller: Caller, run_id: int) -> list[dict[str, Any]]:

@@ -120,20 +120,41 @@ def cockpit(session: Session, caller: Caller, site_ids: list[int], now: datetime
         products += floor_facts.products(session, site, start, end)
         shifts = floor_facts.shift_spans(session, site.id, days[site.code])
         staffing.append(SiteStaffing(site.code, tuple(floor_facts.staffing(session, site, shifts))))
-    today = max(days.values(), default=now.date())
+    # a roll-up's trend ends on the day every site has reached (Suzhou's today begins while
+    # Milwaukee's yesterday runs): its last point is then a whole day everywhere
+    today = min(days.values(), default=now.date())
     late, late_count = _late(session, ids, days, sites, at_risk=False)
     at_risk, at_risk_count = _late(session, ids, days, sites, at_risk=True)
     shortages, short_orders = _shortages(session, ids, sites)
-    quality = query.Selection(today, today, ids)
     return Cockpit(
         sites=tuple(days), days=days, products=tuple(_merged(products)),
         trend=_trend(session, ids, today), goals=targets.of_group(session, ids) if ids else {},
         late=late, late_count=late_count, at_risk=at_risk, at_risk_count=at_risk_count,
         shortages=shortages, short_orders=short_orders, down=_down(session, caller, sites),
         staffing=tuple(staffing),
-        scrap=tuple(pareto(session, quality, "scrap")) if ids else (),
-        rework=tuple(pareto(session, quality, "rework")) if ids else (),
+        scrap=_reasons(session, sites, days, "scrap"),
+        rework=_reasons(session, sites, days, "rework"),
     )  # fmt: skip
+
+
+def _reasons(
+    session: Session, sites: list[Site], days: dict[str, date], kind: str
+) -> tuple[ParetoLine, ...]:
+    """Scrap or rework by reason over each site's own today, merged by reason name."""
+    amounts: dict[str, list[Any]] = {}
+    for site in sites:
+        day = days[site.code]
+        for line in pareto(session, query.Selection(day, day, frozenset({site.id})), kind):
+            found = amounts.setdefault(line.name, [line.code, 0.0, 0])
+            found[1] += line.amount
+            found[2] += line.occurrences
+    total = sum(a for _, a, _ in amounts.values()) or 1.0
+    ranked = sorted(amounts.items(), key=lambda kv: (-kv[1][1], kv[0]))
+    lines, running = [], 0.0
+    for name, (code, amount, occurrences) in ranked:
+        running += amount
+        lines.append(ParetoLine(code, name, amount, occurrences, amount / total, running / total))
+    return tuple(lines)
 
 
 def _merged(lines: list[ProductLine]) -> list[ProductLine]:

@@ -219,7 +219,9 @@ class ScheduleMove(Base):
     to_start: Mapped[datetime]
     to_end: Mapped[datetime]
     shift_seconds: Mapped[int | None] = mapped_column(Integer)  # to_start - from_start
-    why: Mapped[str] = mapped_column(String(32))  # down, overdue, knock_on, added, firm_moved
+    why: Mapped[str] = mapped_column(
+        String(32)
+    )  # down, overdue, knock_on, added, firm_moved, pin_released
     detail: Mapped[str] = mapped_column(String(300), default="")
 
 

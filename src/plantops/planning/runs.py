@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
@@ -28,10 +28,11 @@ from plantops.planning.feeds import feeds, orders_to_schedule
 from plantops.planning.figures import plan_figures
 from plantops.planning.floor_state import FloorReader, FloorState
 from plantops.planning.mrp import MrpInputError, MrpResult, plan
+from plantops.planning.pinned import held
 from plantops.planning.results import order_codes, store
 from plantops.planning.scenarios import apply_changes
 from plantops.planning.schedule_input import build_problem
-from plantops.planning.schedule_result import Placed, place
+from plantops.planning.schedule_result import Placed, PlacedOperation, place
 from plantops.planning.schemas import PlanRunIn
 from plantops.planning.shop import Shop, read_shop
 from plantops.planning.sites import visible_site
@@ -165,6 +166,7 @@ def execute_run(
             site = session.get_one(Site, run.site_id)
             snapshot = take_snapshot(session, site, run.today, run.horizon_days)
             shop = read_shop(session, site.id, site.time_zone, run.today, run.horizon_days)
+            pins = held(session, site.id)  # in shop.pinned too; these it may have to let go
             state = floor(session, site.id, datetime.now(UTC)) if floor else None
             # planning today, nothing is scheduled to start in the hours already gone
             not_before = (
@@ -196,11 +198,13 @@ def execute_run(
                 progress,
                 state,
                 not_before,
+                pins.keys(),
             )
         advance(factory, run_id, "storing", 0.9, progress)
         with clock("store"), storing(factory, run_id, snapshot.site_id) as (session, run):
             summary = store(session, run, snapshot, result, codes, placed)
             summary["schedule"] = scheduled
+            summary["pins_released"] = pins_let_go(shop, pins, placed, state)
             summary |= plan_figures(result, codes, snapshot, shop, placed)
             summary["seconds"] = clock.seconds
             succeed(session, run, summary)
@@ -272,25 +276,58 @@ def _schedule(
     progress: Progress | None,
     floor: FloorState | None,
     not_before: int = 0,
+    pins: Collection[tuple[str, int]] = (),
 ) -> tuple[Placed | None, dict[str, Any] | None]:
     """The finite-capacity schedule of every production order, and what the run's summary
     says of it: its figures; or, when the engine found none, its status and the reason;
-    None when there was nothing to schedule."""
+    None when there was nothing to schedule. When the planners' `pins` make it impossible,
+    it is made again without them (firm and floor slots still kept), as a reschedule does:
+    orders without times would help nobody, and the summary names the pins let go."""
     orders = orders_to_schedule(result, codes, snapshot)
-    problem, steps = build_problem(shop, orders, feeds(result, codes, snapshot), floor, not_before)
-    if not problem.operations:
-        return None, None
-    schedule = solve(
-        problem,
-        time_limit=seconds,
-        workers=2,
-        on_progress=reporter(factory, run_id, seconds, progress),
-    )
-    if not schedule.assignments:
-        log.warning("plan run %s: no schedule (%s): %s", run_id, schedule.status, schedule.reason)
-        return None, {"status": str(schedule.status), "reason": schedule.reason}
-    placed = place(shop, problem, schedule, steps, {o.code: o.due for o in orders})
-    return placed, placed.figures
+    links = feeds(result, codes, snapshot)
+    unpinned = {key: slot for key, slot in shop.pinned.items() if key not in pins}
+    tries = [shop] if len(unpinned) == len(shop.pinned) else [shop, replace(shop, pinned=unpinned)]
+    for tried in tries:
+        problem, steps = build_problem(tried, orders, links, floor, not_before)
+        if not problem.operations:
+            return None, None
+        schedule = solve(
+            problem,
+            time_limit=seconds,
+            workers=2,
+            on_progress=reporter(factory, run_id, seconds, progress),
+        )
+        if schedule.assignments:
+            placed = place(tried, problem, schedule, steps, {o.code: o.due for o in orders})
+            return placed, placed.figures
+        said = "again without the pins" if tried is not tries[-1] else "no schedule"
+        log.warning("plan run %s: %s (%s): %s", run_id, said, schedule.status, schedule.reason)
+    return None, {"status": str(schedule.status), "reason": schedule.reason}
+
+
+def pins_let_go(
+    shop: Shop,
+    pins: Mapping[tuple[str, int], tuple[datetime, str]],
+    placed: Placed | None,
+    floor: FloorState | None,
+) -> list[str]:
+    """The planners' pins the schedule did not keep ("MO-12 op 20"): their time had passed,
+    their work center was down then, or together they made the schedule impossible. An
+    operation under way runs where it runs: its pin is moot, not let go."""
+    out = []
+    for p in placed.operations if placed else ():
+        pin = pins.get((p.order, p.step.operation_id))
+        on = floor.of(p.order, p.step.operation_id) if floor else None
+        if pin is None or (on is not None and on.started_at is not None):
+            continue
+        if not stands_pinned(shop, p, pin):
+            out.append(f"{p.order} op {p.step.sequence}")
+    return sorted(out)
+
+
+def stands_pinned(shop: Shop, p: PlacedOperation, pin: tuple[datetime, str]) -> bool:
+    """Whether the operation was placed where it was pinned (to the second)."""
+    return (p.work_center, shop.seconds(p.start)) == (pin[1], shop.seconds(pin[0]))
 
 
 def reporter(

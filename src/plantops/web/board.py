@@ -1,8 +1,9 @@
 """The planning board of a site: a Gantt per work center (zoom from a shift to weeks, colour
 by order, status, lateness or setup family, non-working time shaded, a line at now). Click an
-operation for its order, what it is for and why it is late; drag it to another time or work
-center to pin it there; run the plan (or re-optimise around the pins) and watch it progress;
-compare the site's what-if scenarios with the plan."""
+operation for its order, what it is for and why it is late; drag it (with a mouse or pen) to
+another time or work center and confirm to pin it there; run the plan (or re-optimise around
+the pins) and watch it progress; compare the site's what-if scenarios with the plan. A role
+that may not change the schedule sees it without the controls that would."""
 
 from __future__ import annotations
 
@@ -14,16 +15,28 @@ from fastapi import Request
 from fastapi.responses import Response
 from nicegui import events, run, ui
 
+from plantops.access.roles import Action, Domain
 from plantops.planning import gantt
 from plantops.planning.gantt import Board
 from plantops.web import board_chart as chart_options
-from plantops.web.board_detail import open_operation, pin_at
+from plantops.web.board_detail import VIEW_ONLY, confirm_pin, listen_for_undo, open_operation
 from plantops.web.board_runs import RunPanel, scenarios_panel
 from plantops.web.shell import Visitor, admit, frame, read
 
 ZOOMS = (("Shift", timedelta(hours=8)), ("Day", timedelta(days=1)),
          ("Week", timedelta(days=7)), ("4 weeks", timedelta(days=28)))  # fmt: skip
 SNAP = timedelta(minutes=5)  # a dropped bar starts on a five-minute mark
+# how to work the chart: a touch never drags (a swipe pans), so a tablet moves work by the dialog
+VIEW_HINT = (
+    "Click or tap an operation for its order. Swipe sideways on a touch screen, or "
+    "shift-drag with a mouse, to pan; the wheel or the slider under the chart zooms."
+)
+HINT = (
+    'Click or tap an operation for its order; its "Move and pin" moves it. With a mouse, '
+    "you may also drag it to another time or work center (you confirm before it is pinned). "
+    "Swipe sideways on a touch screen, or shift-drag with a mouse, to pan; the wheel or the "
+    "slider under the chart zooms."
+)
 
 
 @ui.page("/board")
@@ -55,9 +68,11 @@ class BoardView:
         self.who, self.site, self.colour = who, who.site, colour
         self.zone = ZoneInfo(who.site.time_zone)
         self.board: Board | None = None
+        self.editable = who.caller.may(Domain.planning, Action.update)  # pins, drags
 
     def build(self) -> None:
         ui.add_body_html(chart_options.DRAG_SCRIPT)
+        listen_for_undo(self.who, self.refresh)
         self.runs = RunPanel(self.who, self.site.id, self.refresh)
         with ui.row().classes("items-center gap-2 w-full"):
             ui.toggle(chart_options.COLOURINGS, value=self.colour, on_change=self._recolour).props(
@@ -75,10 +90,9 @@ class BoardView:
         self.chart = ui.echart({"series": []}, on_point_click=self._clicked).classes("w-full")
         self.chart.on("board_drop", self._dropped)
         self.chart.mark("gantt")
-        ui.label(
-            "Drag an operation to another time or work center to pin it there; click it for "
-            "its order. Shift-drag pans, the wheel zooms."
-        ).classes("text-xs text-grey-7")
+        ui.label(HINT if self.editable else f"{VIEW_HINT} {VIEW_ONLY}").classes(
+            "text-xs text-grey-7"
+        ).props("data-testid=board-hint")
         self.pins = ui.column().classes("w-full gap-1").mark("pins")
         scenarios_panel(self.who, self.site)
         # the page answers at once; the schedule follows as soon as it is read
@@ -109,7 +123,8 @@ class BoardView:
         self.chart.options.clear()
         self.chart.options.update(options)
         self.chart.update()
-        ui.run_javascript(f"plantopsBoard({self.chart.id}, {board.time_zone!r})")
+        editable = "true" if self.editable else "false"
+        ui.run_javascript(f"plantopsBoard({self.chart.id}, {editable})")
         pinned = sum(1 for b in board.bars if b.pin_id)
         late = len({b.order for b in board.bars if b.late_seconds})
         self.summary.text = (
@@ -130,6 +145,8 @@ class BoardView:
                         f"display:inline-block;width:12px;height:12px;background:{colour}"
                     )
                     ui.label(label)
+            if self.colour == "order" and self.board.bars:
+                ui.label(chart_options.ORDER_LEGEND).props("data-testid=order-legend")
             if not self.board.bars:
                 ui.label("Nothing is scheduled yet: run the plan.").mark("board-empty")
 
@@ -160,8 +177,8 @@ class BoardView:
         self.chart.run_chart_method(
             "dispatchAction",
             {"type": "dataZoom", "dataZoomIndex": 0,
-             "startValue": int(start.timestamp() * 1000),
-             "endValue": int((start + span).timestamp() * 1000)},
+             "startValue": chart_options.wall_ms(start, self.zone),
+             "endValue": chart_options.wall_ms(start + span, self.zone)},
         )  # fmt: skip
 
     def _clicked(self, event: events.EChartPointClickEventArguments) -> None:
@@ -169,20 +186,23 @@ class BoardView:
             self._open(int(event.value[3]))
 
     def _open(self, bar_id: int) -> None:
-        open_operation(self.who, bar_id, self.zone, self.refresh)
+        assert self.board is not None
+        open_operation(self.who, bar_id, self.zone, self.refresh, self.board)
 
     def _dropped(self, event: events.GenericEventArguments) -> None:
+        """A bar let go on the chart: ask, then pin it where it was put."""
         assert self.board is not None
+        if not self.editable:  # the page sends no drops then: a forged one is refused here
+            return
         try:
             bar_id, row = int(event.args["id"]), int(event.args["row"])
-            start = datetime.fromtimestamp(int(event.args["start"]) / 1000, UTC)
+            start = chart_options.from_wall(int(event.args["start"]), self.zone)
             lane = self.board.lanes[row]
-        except (KeyError, TypeError, ValueError, IndexError):
+            bar = next(b for b in self.board.bars if b.id == bar_id)
+        except (KeyError, TypeError, ValueError, IndexError, StopIteration):
             ui.notify("That drop was not on a work center's row", type="warning")
             return
-        start = _snapped(start)
-        pin_at(self.who, bar_id, lane.id, start, self.zone)
-        self.refresh()  # also when refused: the bar goes back where it stands
+        confirm_pin(self.who, bar, lane.code, lane.id, _snapped(start), self.zone, self.refresh)
 
 
 def _snapped(instant: datetime) -> datetime:

@@ -2,13 +2,16 @@
 operation coloured by order, status, lateness or setup family, its non-working time shaded,
 a line at now; and the small script that lets a planner drag a bar to another time or work
 center (ECharts has no dragging of custom series: the script follows the pointer and tells
-the page where the bar was dropped)."""
+the page where the bar was dropped).
+
+ECharts places a time axis' ticks in the browser's time zone (or UTC), never the site's: the
+chart is therefore drawn in the site's wall clock written as UTC (`wall_ms`; `useUTC`), so
+its ticks fall on the site's midnights and hours, and a drop is read back with `from_wall`."""
 
 from __future__ import annotations
 
-import json
 import zlib
-from datetime import datetime
+from datetime import UTC, datetime, timedelta, tzinfo
 from typing import Any
 
 from plantops.planning.gantt import Bar, Board
@@ -59,8 +62,15 @@ def _hashed(key: str) -> str:
     return PALETTE[zlib.crc32(key.encode()) % len(PALETTE)]
 
 
+# colour by order: too many orders for swatches, so the legend says how to read it
+ORDER_LEGEND = (
+    "Each order has its own colour: its code is on the bar where it fits, "
+    "and pointing at a bar names it."
+)
+
+
 def legend(board: Board, by: str) -> list[tuple[str, str]]:
-    """(label, colour) pairs that explain the colours (for order: none, each has its own)."""
+    """(label, colour) pairs that explain the colours (for order: none, see ORDER_LEGEND)."""
     if by == "status":
         shown = sorted({b.status for b in board.bars})
         return [(s.replace("_", " "), STATUS_COLOURS.get(s, "#9e9e9e")) for s in shown]
@@ -72,11 +82,19 @@ def legend(board: Board, by: str) -> list[tuple[str, str]]:
     return []
 
 
-def _ms(instant: datetime) -> int:
-    return int(instant.timestamp() * 1000)
+def wall_ms(instant: datetime, zone: tzinfo) -> int:
+    """The instant as the chart draws it: the site's wall clock, written as UTC milliseconds."""
+    wall = instant.astimezone(zone).replace(tzinfo=UTC)
+    return int(wall.timestamp() * 1000)
 
 
-def tip(bar: Bar, zone: Any) -> str:
+def from_wall(milliseconds: int, zone: tzinfo) -> datetime:
+    """The UTC instant of a point of the chart (the site's wall clock: see `wall_ms`)."""
+    wall = datetime(1970, 1, 1) + timedelta(milliseconds=milliseconds)
+    return wall.replace(tzinfo=zone).astimezone(UTC)
+
+
+def tip(bar: Bar, zone: tzinfo) -> str:
     """The tooltip of a bar (site time); plain text, shown as text by the chart."""
     start, end = bar.starts_at.astimezone(zone), bar.ends_at.astimezone(zone)
     late = f" · {bar.late_seconds / 3600:.1f} h late" if bar.late_seconds else ""
@@ -88,8 +106,12 @@ def tip(bar: Bar, zone: Any) -> str:
     )
 
 
-def options(board: Board, by: str, zone: Any) -> dict[str, Any]:
+def options(board: Board, by: str, zone: tzinfo) -> dict[str, Any]:
     rows = {lane.id: i for i, lane in enumerate(board.lanes)}
+
+    def _ms(instant: datetime) -> int:
+        return wall_ms(instant, zone)
+
     bars = [
         {
             "value": [rows[b.work_center_id], _ms(b.starts_at), _ms(b.ends_at), b.id,
@@ -102,9 +124,9 @@ def options(board: Board, by: str, zone: Any) -> dict[str, Any]:
     ]  # fmt: skip
     off = [[i, _ms(a), _ms(b)] for i, lane in enumerate(board.lanes) for a, b in lane.off]
     now = _ms(board.now)
-    time_format = json.dumps(board.time_zone)
     return {
         "animation": False,
+        "useUTC": True,  # the site's wall clock (see wall_ms)
         "grid": {"left": 80, "right": 24, "top": 24, "bottom": 64, "containLabel": False},
         "tooltip": {"trigger": "item", ":formatter": TOOLTIP, "confine": True},
         "xAxis": {
@@ -112,7 +134,7 @@ def options(board: Board, by: str, zone: Any) -> dict[str, Any]:
             "position": "top",
             "splitLine": {"show": True, "lineStyle": {"color": "#eceff3"}},
             "axisLabel": {
-                ":formatter": AXIS_LABEL.replace("ZONE", time_format),
+                ":formatter": AXIS_LABEL,
                 "hideOverlap": True,
             },
         },
@@ -172,24 +194,36 @@ TOOLTIP = (
     "function (p) { return p.data && p.data.tip ? p.data.tip.split('\\n').join('<br>') : ''; }"
 )
 
-# The site's wall clock on the axis, whatever the browser's time zone
+# The site's wall clock on the axis (the chart's UTC: see wall_ms): a day at its midnight,
+# else the hour, 24-hour
 AXIS_LABEL = """function (value) {
-  return new Intl.DateTimeFormat('en-GB', {timeZone: ZONE, weekday: 'short', day: '2-digit',
-    hour: '2-digit', minute: '2-digit'}).format(new Date(value));
+  var at = new Date(value), midnight = value % 86400000 === 0;
+  return new Intl.DateTimeFormat('en-GB', midnight
+    ? {timeZone: 'UTC', weekday: 'short', day: '2-digit', month: 'short'}
+    : {timeZone: 'UTC', hour: '2-digit', minute: '2-digit', hourCycle: 'h23'}).format(at);
 }"""
 
-# Dragging a bar: a ghost follows the pointer (snapped to a row); on release the page is told
-# which operation went to which row and instant. A click without moving stays a click.
+# Dragging a bar with a mouse or pen: a ghost follows the pointer (snapped to a row); on release
+# the page is told which operation went to which row and instant, and asks before pinning. A
+# click without moving stays a click. A touch never drags (a swipe meant to pan must not move
+# work): it pans the timeline sideways, and a tap opens the order. `editable`: the visitor may
+# change the schedule (else nothing drags).
 DRAG_SCRIPT = """
 <script>
-window.plantopsBoard = function (id, zone) {
+window.plantopsBoard = function (id, editable) {
   var el = getElement(id);
-  if (!el || !el.chart) { setTimeout(function () { plantopsBoard(id, zone); }, 50); return; }
+  if (!el || !el.chart) { setTimeout(function () { plantopsBoard(id, editable); }, 50); return; }
+  el.boardEditable = editable;
   if (el.boardReady === el.chart) return;
   el.boardReady = el.chart;
-  var chart = el.chart, zr = chart.getZr(), drag = null, seriesId = {seriesId: 'operations'};
-  var clock = new Intl.DateTimeFormat('en-GB', {timeZone: zone, weekday: 'short', day: '2-digit',
-    month: 'short', hour: '2-digit', minute: '2-digit'});
+  var chart = el.chart, zr = chart.getZr(), drag = null, swipe = null;
+  var seriesId = {seriesId: 'operations'};
+  var clock = new Intl.DateTimeFormat('en-GB', {timeZone: 'UTC', weekday: 'short',
+    day: '2-digit', month: 'short', hour: '2-digit', minute: '2-digit', hourCycle: 'h23'});
+  function touched(e) {  // zrender turns touches into mouse events and marks them
+    var n = e && e.event;
+    return !!n && (n.zrByTouch || n.pointerType === 'touch' || /^touch/.test(n.type || ''));
+  }
   function clear() {
     chart.setOption({graphic: [{id: 'ghost', $action: 'remove'},
                                {id: 'ghostText', $action: 'remove'}]});
@@ -202,13 +236,27 @@ window.plantopsBoard = function (id, zone) {
     return {start: Math.round(at[0]), row: row, lane: lanes[row]};
   }
   chart.on('mousedown', function (p) {
+    if (!el.boardEditable || touched(p.event)) return;
     if (p.seriesId !== 'operations' || !p.data) return;
     var v = p.data.value, a = chart.convertToPixel(seriesId, [v[1], v[0]]);
     var b = chart.convertToPixel(seriesId, [v[2], v[0]]);
     drag = {id: v[3], grab: p.event.offsetX - a[0], width: Math.max(b[0] - a[0], 6),
             x0: p.event.offsetX, y0: p.event.offsetY, moved: false};
   });
+  zr.on('mousedown', function (e) {
+    if (!touched(e) || !chart.containPixel('grid', [e.offsetX, e.offsetY])) return;
+    var shown = chart.getModel().getComponent('xAxis', 0).axis.scale.getExtent();
+    var a = chart.convertToPixel(seriesId, [shown[0], 0])[0];
+    var b = chart.convertToPixel(seriesId, [shown[1], 0])[0];
+    swipe = {x0: e.offsetX, shown: shown, perPixel: (shown[1] - shown[0]) / Math.max(b - a, 1)};
+  });
   zr.on('mousemove', function (e) {
+    if (swipe && touched(e)) {
+      var by = (swipe.x0 - e.offsetX) * swipe.perPixel;
+      chart.dispatchAction({type: 'dataZoom', dataZoomIndex: 0,
+        startValue: swipe.shown[0] + by, endValue: swipe.shown[1] + by});
+      return;
+    }
     if (!drag) return;
     if (!drag.moved && Math.abs(e.offsetX - drag.x0) + Math.abs(e.offsetY - drag.y0) < 6) return;
     drag.moved = true;
@@ -223,6 +271,7 @@ window.plantopsBoard = function (id, zone) {
        fill: '#1f3a5f', font: 'bold 12px sans-serif', backgroundColor: '#fff'}}]});
   });
   zr.on('mouseup', function (e) {
+    swipe = null;
     if (!drag) return;
     var d = drag, t = d.moved ? target(e) : null;
     drag = null;
@@ -232,6 +281,7 @@ window.plantopsBoard = function (id, zone) {
   zr.on('globalout', function () {
     if (drag && drag.moved) clear();
     drag = null;
+    swipe = null;
   });
 };
 </script>

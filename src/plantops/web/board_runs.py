@@ -1,6 +1,7 @@
 """Plan runs from the board: run the plan (or re-optimise around the pins, which every plan
 run keeps), follow its phase and progress, and show the new schedule when it ends; and the
-site's what-if scenarios beside the plan (they are made and run on the plan page)."""
+site's what-if scenarios beside the plan (they are made and run on the plan page). A role
+that may not run plans sees the runs without the buttons, and why."""
 
 from __future__ import annotations
 
@@ -11,11 +12,13 @@ from nicegui import ui
 from sqlalchemy.orm import Session
 
 from plantops.access.caller import Caller
+from plantops.access.roles import Action, Domain
 from plantops.planning import models as m
 from plantops.planning import runs, whatif
 from plantops.planning.schemas import PlanRunIn
 from plantops.types import PlanRunStatus
 from plantops.web import nice
+from plantops.web.board_detail import VIEW_ONLY
 from plantops.web.shell import SiteChoice, Visitor, link, perform, read
 
 POLL = 1.0  # seconds between looks at a run in progress
@@ -28,6 +31,7 @@ class RunPanel:
     def __init__(self, who: Visitor, site_id: int, finished: Callable[[], None]) -> None:
         self.who, self.site_id, self.finished = who, site_id, finished
         self.watching: int | None = None
+        self.may_run = who.caller.may(Domain.planning, Action.create)
         with ui.card().classes("w-full").mark("run-panel"), ui.row().classes("items-center gap-3"):
             self.effort = (
                 ui.select(EFFORTS, value=10.0, label="Time to optimise")
@@ -43,6 +47,9 @@ class RunPanel:
                 .mark("reoptimise")
             )
             self.again.visible = False
+            if not self.may_run:  # shown, then refused, is worse than not shown
+                self.effort.visible = self.start.visible = False
+                ui.label(VIEW_ONLY).classes("text-sm text-grey-8").props("data-testid=view-only")
             self.state = ui.label("").mark("run-state")
             self.bar = ui.linear_progress(value=0, show_value=False).classes("w-56")
             self.bar.visible = False
@@ -53,7 +60,7 @@ class RunPanel:
             self._watch(latest.id)
 
     def pins_changed(self, pinned: int) -> None:
-        self.again.visible = pinned > 0
+        self.again.visible = pinned > 0 and self.may_run
         self.again.text = f"Re-optimise around {pinned} pin{'s' * (pinned != 1)}"
 
     def run(self) -> None:
@@ -124,6 +131,7 @@ def _figures(found: m.PlanRun) -> str:
         f" · {schedule.get('late_orders', '-')} late orders"
         f" · {schedule.get('lateness_hours', '-')} hours late"
         f" · {schedule.get('setup_hours', '-')} setup hours"
+        + (" · pins could not all be kept" if (found.summary or {}).get("pins_released") else "")
     )
 
 

@@ -7,6 +7,7 @@ links to the page with the detail behind it."""
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from fastapi import Request
 from fastapi.responses import Response
@@ -48,7 +49,9 @@ def page(request: Request, site: str | None = None) -> Response | None:
         board.clear()
         with board:
             _tiles(who, found)
-        updated.set_text(f"updated {datetime.now().astimezone():%H:%M:%S}, every {REFRESH:g} s")
+        zone = ZoneInfo(who.site.time_zone) if who.site else UTC
+        said = f"{datetime.now(zone):%H:%M:%S}" + ("" if who.site else " UTC")
+        updated.set_text(f"updated {said}, every {REFRESH:g} s")
 
     ui.timer(0.05, refresh, once=True)
     ui.timer(REFRESH, refresh)

@@ -52,6 +52,10 @@ def output(found: Cockpit, target: str) -> None:
         ui.label("good units made / planned to finish today").classes("text-sm text-gray-600")
         if planned:
             ui.linear_progress(min(made / planned, 1.0), show_value=False, size="10px")
+        if len(found.products) > 6:
+            ui.label(f"the 6 items with most planned, of {len(found.products)}").classes(
+                "text-xs text-gray-500"
+            )
         rows = [{"item": p.item, "planned": _number(p.planned),
                  "good": _number(p.good), "scrap": _number(p.scrap)}
                 for p in found.products[:6]]  # fmt: skip
@@ -118,11 +122,16 @@ def _order_line(flag: OrderFlag, who: Visitor) -> None:
             ui.link(flag.code, link(f"/orders/{quote(flag.code, safe='')}", who)).classes(
                 "font-medium"
             )
-            late_by = f", {flag.late_hours:.1f} h late as scheduled" if flag.late_hours else ""
+            late_by = f", {late_by_words(flag.late_hours)} as scheduled" if flag.late_hours else ""
             ui.label(f"{flag.site} · {flag.item} x {_number(flag.quantity)} · due {flag.due}"
                      f"{late_by} · {flag.status.replace('_', ' ')}").classes("text-sm")  # fmt: skip
         if flag.why:
             ui.label(f"why: {flag.why}").classes("text-xs text-gray-600")
+
+
+def late_by_words(hours: float) -> str:
+    """Hours while it is a matter of hours, days beyond two of them."""
+    return f"{hours:.1f} h late" if hours < 48 else f"{hours / 24:.1f} days late"
 
 
 def shortages(found: Cockpit, who: Visitor) -> None:
@@ -163,6 +172,14 @@ def staffing(found: Cockpit, target: str) -> None:
         tone = "text-negative" if short else "text-positive"
         _big(f"{short} short", tone, mark="staffing-short")
         ui.label("shifts today with fewer people than the schedule needs").classes("text-sm")
+        if rows and not any(line.needed for _, line in lines):
+            ui.label(
+                "No released operation is scheduled today, so no crew is needed yet: release "
+                "orders from the plan."
+            ).classes("text-xs text-gray-500")
+        quiet = [s.site for s in found.staffing if not s.lines]
+        if quiet:
+            ui.label(f"No shift today at {', '.join(quiet)}.").classes("text-xs text-gray-500")
         _table(rows, ("site", "shift", "needed", "clocked in"))
 
 

@@ -22,7 +22,7 @@ from plantops.web.data_cells import (
     grid_options,
     messages_at,
 )
-from plantops.web.data_tables import child_columns
+from plantops.web.data_tables import child_columns, label
 
 _keys = count(1)
 Location = tuple[str | int, ...]
@@ -64,7 +64,7 @@ def mark(
         for grandchild in child.children:
             nested = row.get(grandchild.field) or []
             if mark(nested, grandchild, errors, (*at, index, grandchild.field)):
-                messages[f"_n_{grandchild.field}"] = f"a problem in its {grandchild.field}"
+                messages[f"_n_{grandchild.field}"] = f"A problem in its {label(grandchild.field)}"
             messages.pop(grandchild.field, None)
         row["_errors"] = messages or None
         any_found = any_found or bool(messages)
@@ -87,13 +87,13 @@ class ChildEditor:
         self.selected: str | None = None
         with ui.column().classes("w-full gap-1"):
             with ui.row().classes("items-center gap-2"):
-                ui.label(title or self.child.field).classes("font-medium")
+                ui.label(title or label(self.child.field)).classes("font-medium")
                 if editable:
                     ui.button("Add row", icon="add", on_click=self._add).props(
-                        f'dense flat data-testid="child-add-{child.field}"'
+                        f'dense flat no-caps data-testid="child-add-{child.field}"'
                     )
                     ui.button("Remove row", icon="remove", on_click=self._remove).props(
-                        "dense flat color=negative"
+                        "dense flat no-caps color=negative"
                     )
             options = grid_options(self._columns(), self.rows)
             options["defaultColDef"]["sortable"] = False  # rows keep their order: errors name it
@@ -137,14 +137,16 @@ class ChildEditor:
         row = self._row(self.selected)
         with self.nested:
             if row is None:
-                ui.label(f"Select a row to see its {self.child.children[0].field}.").classes(
+                ui.label(f"Select a row to see its {label(self.child.children[0].field)}.").classes(
                     "text-sm text-grey-7"
                 )
                 return
             number = self.rows.index(row) + 1
             for grandchild in self.child.children:
                 rows = row.setdefault(grandchild.field, [])
-                title = f"{grandchild.field} of {self.child.field} row {number}"
+                title = (
+                    f"{label(grandchild.field)} of {label(self.child.field).lower()} row {number}"
+                )
                 ChildEditor(grandchild, rows, self.refs, self.editable, title)
 
     def _add(self) -> None:
@@ -174,4 +176,4 @@ class ChildEditor:
 def column_def_count(field: str) -> dict[str, Any]:
     """How many rows of its own a child row has; marked when one of them has a problem."""
     name = f"_n_{field}"
-    return {"field": name, "headerName": field, "editable": False} | error_marks(name)
+    return {"field": name, "headerName": label(field), "editable": False} | error_marks(name)

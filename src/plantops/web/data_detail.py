@@ -16,7 +16,7 @@ from plantops.errors import FieldError, StaleVersion, ValidationFailed
 from plantops.resources.fields import Schema
 from plantops.resources.service import create_record, snapshot, update_record
 from plantops.resources.spec import ResourceSpec
-from plantops.web.data_cells import attempt, cleared, field_errors, messages_at
+from plantops.web.data_cells import attempt, cleared, field_errors, located, messages_at
 from plantops.web.data_children import ChildEditor, keyed, mark, plain
 from plantops.web.data_tables import Column, may_change, record_columns
 from plantops.web.history import history_panel
@@ -27,10 +27,10 @@ Saved = Callable[[dict[str, Any]], None]
 
 def _input(column: Column, value: Any, refs: dict[str, dict[str, str]], editable: bool) -> Any:
     element: ui.select | ui.input
-    label = column.name + ("" if column.required else " (optional)")
+    label = column.label + ("" if column.required else " (optional)")
     if column.kind in ("enum", "ref"):
-        options: dict[str, str] | list[str] = (
-            refs.get(column.target or "", {}) if column.kind == "ref" else list(column.choices)
+        options = (
+            refs.get(column.target or "", {}) if column.kind == "ref" else column.choice_labels
         )
         shown = None if value is None else str(value)
         element = ui.select(options, label=label, value=shown, with_input=column.kind == "ref")
@@ -69,10 +69,10 @@ class RecordDialog:
                 ui.column().classes("text-negative gap-0").props('data-testid="record-problem"')
             )
             with ui.row().classes("justify-end w-full"):
-                ui.button("Close", on_click=self.dialog.close).props("flat")
+                ui.button("Close", on_click=self.dialog.close).props("flat no-caps")
                 if self.editable:
                     ui.button("Save", icon="save", on_click=self._save).props(
-                        'data-testid="record-save"'
+                        'no-caps data-testid="record-save"'
                     )
         self.dialog.open()
 
@@ -81,7 +81,7 @@ class RecordDialog:
             if self.record is None and self.who.site is None:
                 sites = {str(s.id): s.code for s in self.who.sites}
                 self.inputs["site_id"] = (
-                    ui.select(sites, label="site").props("outlined dense").classes("w-60")
+                    ui.select(sites, label="Site").props("outlined dense").classes("w-60")
                 )
             for column in record_columns(self.spec):
                 value = (self.record or {}).get(column.name)
@@ -144,8 +144,7 @@ class RecordDialog:
         with self.problem:
             ui.label("Not saved:").classes("font-medium")
             for error in errors[:20]:
-                where = ".".join(str(p) for p in error.location if p != "")
-                ui.label(f"{where or 'record'}: {error.message}")
+                ui.label(located(error))
 
 
 def open_record(
@@ -163,5 +162,5 @@ def open_history(who: Visitor, spec: ResourceSpec, record: dict[str, Any]) -> No
     with ui.dialog() as dialog, ui.card().classes("w-[60rem] max-w-full"):
         ui.label(f"History of {spec.label} {record['code']}").classes("text-xl font-semibold")
         history_panel(who, spec.name, int(record["id"]))
-        ui.button("Close", on_click=dialog.close).props("flat")
+        ui.button("Close", on_click=dialog.close).props("flat no-caps")
     dialog.open()

@@ -1,6 +1,7 @@
 """One master data table as an editable AG Grid: each edited cell is saved through the record
-service at once (optimistic version, audit trail); a refused value stays in its cell, marked,
-with the message naming the field, and nothing is written."""
+service at once (optimistic version, audit trail). A refused value is not left in its cell to
+look saved: the cell goes back to the stored value, marked, and every problem of the save is
+said above the grid in plain words, until the next edit; nothing is written."""
 
 from __future__ import annotations
 
@@ -24,10 +25,11 @@ from plantops.web.data_cells import (
     column_def,
     field_errors,
     grid_options,
+    located,
     messages_at,
 )
 from plantops.web.data_detail import open_history, open_record
-from plantops.web.data_tables import MOST_ROWS, choices, may_change, record_columns, rows
+from plantops.web.data_tables import MOST_ROWS, choices, label, may_change, record_columns, rows
 from plantops.web.shell import Visitor, read
 
 
@@ -46,6 +48,7 @@ class MasterGrid:
         self.site_id = who.site.id if who.site else None
         self.records: dict[str, dict[str, Any]] = {}  # key -> the record as last read
         self.selected: str | None = None
+        self.marked: set[str] = set()  # keys of rows showing a refused change
         snaps, total, self.refs = read(who, self._load)
         self.records = {str(s["id"]): s for s in snaps}
         self.rows = [grid_row(spec, s) for s in snaps]
@@ -75,14 +78,18 @@ class MasterGrid:
         editable = may_change(self.who.caller, self.spec)
         found = []
         if self.site_id is None:
-            found.append({"field": "site_id", "headerName": "site", "refData": self.refs["sites"]})
+            found.append({"field": "site_id", "headerName": "Site", "refData": self.refs["sites"]})
         for column in record_columns(self.spec):
             found.append(column_def(column, self.refs, editable))
             if column.name == "code":
                 found[-1] |= {"pinned": "left"}
         for field in self.spec.child_fields:
-            found.append({"field": f"_n_{field}", "headerName": field, "type": "rightAligned"})
-        found.append({"field": "version", "maxWidth": 110, "type": "rightAligned"})
+            found.append(
+                {"field": f"_n_{field}", "headerName": label(field), "type": "rightAligned"}
+            )
+        found.append(
+            {"field": "version", "headerName": "Version", "maxWidth": 110, "type": "rightAligned"}
+        )
         return found
 
     def _toolbar(self) -> None:
@@ -93,15 +100,17 @@ class MasterGrid:
             ).classes("w-56")
             ui.space()
             if may_change(caller, self.spec, Action.create):
-                ui.button("Add", icon="add", on_click=self._add).props('data-testid="data-add"')
+                ui.button("Add", icon="add", on_click=self._add).props(
+                    'no-caps data-testid="data-add"'
+                )
             ui.button("Open", icon="open_in_new", on_click=lambda: self._open(self.selected)).props(
-                "outline"
-            ).props('data-testid="data-open"')
-            ui.button("History", icon="history", on_click=self._history).props("outline")
+                'outline no-caps data-testid="data-open"'
+            )
+            ui.button("History", icon="history", on_click=self._history).props("outline no-caps")
             if may_change(caller, self.spec, Action.delete):
                 ui.button("Delete", icon="delete", on_click=self._confirm_delete).props(
-                    "outline color=negative"
-                ).props('data-testid="data-delete"')
+                    'outline no-caps color=negative data-testid="data-delete"'
+                )
 
     def _filter(self, text: str | None) -> None:
         self.grid.run_grid_method("setGridOption", "quickFilterText", text or "")
@@ -138,6 +147,7 @@ class MasterGrid:
         record, value = self.records.get(key), cleared(event.args.get("newValue"))
         if record is None:
             return
+        self._unmark()
         spec, reason = self.spec, self._reason()
 
         def save(session: Session, caller: Caller) -> dict[str, Any]:
@@ -153,20 +163,33 @@ class MasterGrid:
         if saved is not None:
             self._put(saved)
             self._say(None)
-            ui.notify(f"Saved {spec.label} {saved['code']}: {field}", type="positive")
+            ui.notify(f"Saved {spec.label} {saved['code']}: {label(field)}", type="positive")
         elif isinstance(error, StaleVersion | NotFound):
             self._reload(key, error.detail)
         elif error is not None:
             self._refuse(key, field, value, field_errors(error, field))
 
     def _refuse(self, key: str, field: str, value: Any, errors: list[FieldError]) -> None:
-        row = next(r for r in self.rows if r["_key"] == key)
-        row[field] = value  # the value as typed stays, marked: the user sees what was refused
-        row["_errors"] = messages_at(errors)
+        """The cell shows the stored value again (a refused one left there would look saved),
+        marked with the problem; every problem of the save is said above the grid."""
+        row = grid_row(self.spec, self.records[key])
+        row["_errors"] = messages_at(errors) or {field: errors[0].message}
+        at = next(i for i, r in enumerate(self.rows) if r["_key"] == key)
+        self.rows[at] = row
         self._push(row)
-        first = errors[0]
-        where = ".".join(str(p) for p in first.location) or field
-        self._say(f"Not saved: {self.spec.label} {row.get('code')}: {where}: {first.message}")
+        self.marked.add(key)
+        said = "; ".join(dict.fromkeys(located(e) for e in errors))
+        typed = "an empty value" if value is None else f'"{value}"'
+        self._say(f"Not saved: {self.spec.label} {row.get('code')}, {typed} refused: {said}")
+
+    def _unmark(self) -> None:
+        """A new edit: the marks of the last refused one go (its message is replaced)."""
+        for key in self.marked:
+            row = next((r for r in self.rows if r["_key"] == key), None)
+            if row is not None and row["_errors"]:
+                row["_errors"] = None
+                self._push(row)
+        self.marked.clear()
 
     def _reload(self, key: str, why: str) -> None:
         """Someone else changed or deleted the record: show theirs, say so."""
@@ -211,10 +234,10 @@ class MasterGrid:
             ui.label(f"Delete {self.spec.label} {record['code']}?").classes("text-lg")
             ui.label("It is removed for everyone; the audit trail keeps what it was.")
             with ui.row().classes("justify-end w-full"):
-                ui.button("Cancel", on_click=dialog.close).props("flat")
+                ui.button("Cancel", on_click=dialog.close).props("flat no-caps")
                 ui.button("Delete", on_click=lambda: self._delete(dialog, record)).props(
-                    "color=negative"
-                ).props('data-testid="data-confirm-delete"')
+                    'no-caps color=negative data-testid="data-confirm-delete"'
+                )
         dialog.open()
 
     def _delete(self, dialog: ui.dialog, record: dict[str, Any]) -> None:

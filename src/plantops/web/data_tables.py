@@ -35,6 +35,32 @@ TABLES: dict[str, str] = {
     "reason_codes": "Reason codes",
 }
 MOST_ROWS = 5000  # a site's master data fits; beyond it the page says how many are not shown
+# Fields whose plain name needs more than "item_type" -> "Item type" (a unit, an abbreviation)
+LABELS = {
+    "lead_time_days": "Lead time (days)",
+    "uom": "Unit of measure",
+    "site_id": "Site",
+    "run_seconds_per_unit": "Run time per unit (s)",
+    "setup_seconds": "Setup time (s)",
+    "changeover_seconds": "Changeover time (s)",
+    "starts_local": "Starts (local time)",
+    "ends_local": "Ends (local time)",
+    "bom": "BOM",
+}
+
+
+def label(name: str) -> str:
+    """A field's name as people say it: "make_or_buy" -> "Make or buy", "item_id" -> "Item"."""
+    if name in LABELS:
+        return LABELS[name]
+    words = name.removeprefix("_n_").removesuffix("_id").replace("_", " ").strip()
+    return words[:1].upper() + words[1:]
+
+
+def value_label(value: str) -> str:
+    """A stored choice as people say it: "finished_good" -> "Finished good"."""
+    words = value.replace("_", " ")
+    return words[:1].upper() + words[1:]
 
 
 @dataclass(frozen=True)
@@ -44,6 +70,15 @@ class Column:
     required: bool
     choices: tuple[str, ...] = ()  # an enum's values
     target: str | None = None  # a reference's resource name, e.g. "items"
+
+    @property
+    def label(self) -> str:
+        return label(self.name)
+
+    @property
+    def choice_labels(self) -> dict[str, str]:
+        """An enum's stored values -> their plain words (what the cells and forms show)."""
+        return {value: value_label(value) for value in self.choices}
 
 
 def _plain_type(annotation: Any) -> Any:

@@ -65,10 +65,15 @@ class Transfer:
         self.who = who
         self.received: tuple[bytes, str] | None = None
         caller = who.caller
+        exports = caller.may(Domain.plant_file, Action.read)
+        imports = caller.may(Domain.plant_file, Action.create)
+        said = may_say(exports, imports)
+        if said:  # a tab left blank would look broken: say what the role may do here
+            ui.label(said).classes("text-grey-8").props('data-testid="transfer-role"')
         with ui.row().classes("w-full gap-6 items-start"):
-            if caller.may(Domain.plant_file, Action.read):
+            if exports:
                 self._export_card()
-            if caller.may(Domain.plant_file, Action.create):
+            if imports:
                 self._import_card()
         self.result = ui.column().classes("w-full").props('data-testid="import-result"')
 
@@ -80,7 +85,7 @@ class Transfer:
                 for kind, label in (("yaml", "YAML"), ("xlsx", "XLSX"), ("csv", "CSV (zip)")):
                     ui.button(
                         label, icon="download", on_click=lambda k=kind: self._export(k)
-                    ).props("outline").props(f'data-testid="export-{kind}"')
+                    ).props(f'outline no-caps data-testid="export-{kind}"')
 
     def _import_card(self) -> None:
         with ui.card().classes("gap-2"):
@@ -132,7 +137,7 @@ class Transfer:
                 'data-testid="import-ready"'
             )
             ui.button("Import", icon="upload", on_click=self._import).props(
-                'data-testid="import-confirm"'
+                'no-caps data-testid="import-confirm"'
             )
 
     def _check(self, data: bytes, name: str) -> tuple[dict[str, int], list[FieldError]]:
@@ -198,6 +203,20 @@ class Transfer:
             return {}, error.errors or [FieldError((), error.detail, name, None)]
         except DomainError as error:
             return {}, [FieldError((), error.detail, name, None)]
+
+
+def may_say(exports: bool, imports: bool) -> str:
+    """What a role that may not do both is told on the tab ("" when it may)."""
+    if exports and imports:
+        return ""
+    if exports:
+        return "Your role may export plant files but not import them."
+    if imports:
+        return "Your role may import plant files but not export them."
+    return (
+        "Your role may neither import nor export plant files: production and regional "
+        "managers, the director and administrators can."
+    )
 
 
 def _summary(counts: dict[str, int]) -> str:

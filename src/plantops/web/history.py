@@ -69,7 +69,7 @@ def history_button(who: Visitor, entity: str, record_id: int, label: str = "Hist
     dialog = ui.dialog()
     with dialog, ui.card().classes("w-full max-w-5xl"):
         body = ui.column().classes("w-full")
-        ui.button("Close", on_click=dialog.close).props("flat")
+        ui.button("Close", on_click=dialog.close).props("flat no-caps")
 
     def show() -> None:
         body.clear()

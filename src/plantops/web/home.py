@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from collections import defaultdict
 from html import escape
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
@@ -18,6 +18,7 @@ from plantops.access.caller import Caller
 from plantops.catalog import BY_NAME
 from plantops.resources.service import ListQuery, list_records
 from plantops.storage.engine import unit_of_work
+from plantops.web import page_header
 from plantops.web.shell import landing
 from plantops.web.signin import signed_in
 
@@ -84,7 +85,8 @@ def _site(site: Any, region: Any, areas: list[Any], centers: list[Any]) -> str:
     return "".join(parts)
 
 
-def render(session: Session, caller: Caller, csrf: str) -> str:
+def render(session: Session, caller: Caller, csrf: str, site: str | None = None) -> str:
+    """The sites the caller may see (only `site` when it names one of them)."""
     regions = {r.id: r for r in _all(session, caller, "regions")}
     areas: dict[int, list[Any]] = defaultdict(list)
     for area in _all(session, caller, "areas", sort="id"):  # in the order the plant defined them
@@ -93,26 +95,23 @@ def render(session: Session, caller: Caller, csrf: str) -> str:
     for center in _all(session, caller, "work_centers"):
         centers[center.site_id].append(center)
     sites = _all(session, caller, "sites")
+    if site and any(s.code == site for s in sites):
+        sites = [s for s in sites if s.code == site]
     body = "".join(
         _site(s, regions.get(s.region_id), areas[s.id], centers[s.id]) for s in sites
     ) or (
         "<p>No site yet. Load the demo plant with <code>plantops demo</code>, or import a "
         "plant file with <code>plantops import</code>.</p>"
     )
+    count = f"{len(sites)} site{'s' * (len(sites) != 1)}"
     return (
         '<!doctype html><html lang="en"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        f"<title>PlantOps</title><style>{STYLE}</style></head><body>"
-        '<header><h1>PlantOps</h1><nav><a href="/cockpit">Cockpit</a> · <a href="/plan">Plan</a> · '
-        '<a href="/reports">Reports</a> · '
-        '<a href="/api/docs">API documentation</a> · '
-        '<a href="/api/openapi.json">OpenAPI schema</a></nav>'
-        f"<span>{len(sites)} sites</span>"
-        f'<form method="post" action="/logout" class="account"><span>{escape(caller.username)}'
-        f" · {escape(caller.role.value.replace('_', ' '))}</span> "
-        f'<input type="hidden" name="csrf" value="{escape(csrf)}">'
-        '<button type="submit">Sign out</button></form>'
-        f"</header><main>{body}</main></body></html>"
+        f"<title>PlantOps</title><style>{STYLE}{page_header.STYLE}</style></head><body>"
+        f"{page_header.header(caller, csrf, '/plant', site if site != 'all' else None)}"
+        f'<main><p>{count} · the API: <a href="/api/docs">API documentation</a> · '
+        '<a href="/api/openapi.json">OpenAPI schema</a></p>'
+        f"{body}</main></body></html>"
     )
 
 
@@ -126,10 +125,10 @@ def home(request: Request) -> Response:
 
 
 @router.get("/plant", response_class=HTMLResponse, include_in_schema=False)
-def plant(request: Request) -> Response:
+def plant(request: Request, site: Annotated[str | None, Query(max_length=64)] = None) -> Response:
     found = signed_in(request)
     if found is None:
         return RedirectResponse("/login", status_code=303)
     caller, web = found
     with unit_of_work(request.app.state.sessions) as session:
-        return HTMLResponse(render(session, caller, web.csrf_token))
+        return HTMLResponse(render(session, caller, web.csrf_token, site))

@@ -6,6 +6,7 @@ Figures are formatted as the reports format them (kpi.render_pdf.number)."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -42,6 +43,12 @@ FACTORS = (
 )
 NAMES = {"effectiveness": "Performance (effectiveness)"}  # the OEE factor's common name
 OFF_SHIFT = "Between shifts"  # the name of the time outside every shift (key "")
+# the table's headers wrap between words, never inside one ("Availabilit-y")
+TABLE_CSS = ".plantops-trend .ag-header-cell-text { word-break: normal; overflow-wrap: normal; }"
+ABOVE = "above the standard rate (check the routing's standard times)"
+NOTE = f" — {ABOVE}"
+# tooltip text is HTML in ECharts: names typed into master data are escaped
+ESCAPE = "t => String(t).replace(/[&<>\"']/g, c => '&#' + c.charCodeAt(0) + ';')"
 
 
 @dataclass(frozen=True)
@@ -123,15 +130,22 @@ def loss_waterfall(tree: LossTree) -> dict[str, Any]:
 
 def pareto_chart(lines: Sequence[ParetoLine], unit: str) -> dict[str, Any]:
     """Each reason's amount as a bar, largest first, and the cumulative share as a line on a
-    0-100 % axis: the few reasons that make most of the loss stand out."""
+    0-100 % axis: the few reasons that make most of the loss stand out. Reasons go by their
+    names; the code is in the tooltip."""
+    tip = (
+        f"ps => {{ const esc = {ESCAPE}; const d = ps[0].data;"
+        " let s = '<b>' + esc(d.name) + '</b> (' + esc(d.code) + ')';"
+        " for (const p of ps) s += '<br/>' + p.marker + esc(p.seriesName) + ': '"
+        " + (p.value == null ? '-' : p.value); return s; }"
+    )
     return {
-        "grid": {"left": 60, "right": 50, "top": 40, "bottom": 70},
-        "tooltip": {"trigger": "axis"},
+        "grid": {"left": 60, "right": 50, "top": 40, "bottom": 80},
+        "tooltip": {"trigger": "axis", ":formatter": tip},
         "legend": {"top": 0},
         "xAxis": {
             "type": "category",
-            "data": [line.code for line in lines],
-            "axisLabel": {"interval": 0, "rotate": 30},
+            "data": [line.name or line.code for line in lines],
+            "axisLabel": {"interval": 0, "rotate": 30, "width": 110, "overflow": "truncate"},
         },
         "yAxis": [
             {"type": "value", "name": unit},
@@ -148,7 +162,14 @@ def pareto_chart(lines: Sequence[ParetoLine], unit: str) -> dict[str, Any]:
                 "name": unit,
                 "type": "bar",
                 "itemStyle": {"color": BUSY},
-                "data": [{"value": round(line.amount, 2), "name": line.name} for line in lines],
+                "data": [
+                    {
+                        "value": round(line.amount, 2),
+                        "name": line.name or line.code,
+                        "code": line.code,
+                    }
+                    for line in lines
+                ],
             },
             {
                 "name": "cumulative %",
@@ -159,6 +180,13 @@ def pareto_chart(lines: Sequence[ParetoLine], unit: str) -> dict[str, Any]:
             },
         ],
     }
+
+
+def measured(groups: Sequence[Group], by: str) -> tuple[Group, ...]:
+    """The groups with planned busy time: one without (the time between shifts when nothing
+    was planned then) would show a meaningless 100 % availability and 0 % performance. A
+    product has no planned busy time of its own (its figures are per unit), so all stay."""
+    return tuple(groups) if by == "product" else tuple(g for g in groups if g.totals.pbt > 0)
 
 
 def factors(group: Group) -> dict[str, float | None]:
@@ -178,6 +206,7 @@ def trend_chart(groups: Sequence[Group], by: str, target: float | None) -> dict[
     the sites set one, is a dashed line."""
     over_time = by in OVER_TIME
     values = [factors(g) for g in groups]
+    top = max((_percent(v) or 0.0 for row in values for v in row.values()), default=0.0)
     series: list[dict[str, Any]] = []
     for key, name, colour in FACTORS:
         series.append(
@@ -196,16 +225,25 @@ def trend_chart(groups: Sequence[Group], by: str, target: float | None) -> dict[
             "label": {"formatter": "OEE target", "position": "insideEndTop"},
             "data": [{"yAxis": _percent(target)}],
         }
+    # a performance above 100 % (faster than the routing's standard) is marked, not hidden
+    tip = (
+        f"ps => {{ const esc = {ESCAPE}; let s = esc(ps[0].axisValueLabel);"
+        " for (const p of ps) { s += '<br/>' + p.marker + esc(p.seriesName) + ': '"
+        " + (p.value == null ? '-' : p.value + ' %');"
+        f" if (p.seriesName === 'Performance' && p.value > 100) s += {json.dumps(NOTE)}; }}"
+        " return s; }"
+    )
     options: dict[str, Any] = {
         "grid": {"left": 50, "right": 20, "top": 40, "bottom": 70},
-        "tooltip": {"trigger": "axis"},
+        "tooltip": {"trigger": "axis", ":formatter": tip},
         "legend": {"top": 0},
         "xAxis": {
             "type": "category",
             "data": [group_label(g) for g in groups],
             "axisLabel": {"rotate": 30 if len(groups) > 8 else 0},
         },
-        "yAxis": {"type": "value", "name": "%", "min": 0},
+        # 0-100, unless a figure is above it: then up to the next ten
+        "yAxis": {"type": "value", "name": "%", "min": 0, "max": max(100, -(-top // 10) * 10)},
         "series": series,
     }
     if len(groups) > VISIBLE:  # a window to slide along the groups, VISIBLE at a time
@@ -235,11 +273,15 @@ def grid_rows(groups: Sequence[Group]) -> list[dict[str, Any]]:
     return rows
 
 
-def _number(field: str, header: str, decimals: int) -> dict[str, Any]:
+def _number(field: str, header: str, decimals: int, least: int = 80) -> dict[str, Any]:
+    # flex fills a wide screen; the least width keeps the header's longest word and the
+    # figure whole on a narrow one (the table scrolls sideways then)
     return {
         "field": field,
         "headerName": header,
         "type": "numericColumn",
+        "flex": 1,
+        "minWidth": least,
         ":valueFormatter": f"p => p.value == null ? '{DASH}' : p.value.toFixed({decimals})",
     }
 
@@ -252,18 +294,21 @@ def grid_options(by: str, groups: Sequence[Group]) -> dict[str, Any]:
                 "field": "key",
                 "headerName": GROUPINGS.get(by, by),
                 "pinned": "left",
-                "minWidth": 140,
+                "width": 140,  # "Between shifts" whole
             },
             {
                 "field": "name",
                 "headerName": "Name",
-                "minWidth": 160,
+                "flex": 3,
+                "minWidth": 180,
+                "tooltipField": "name",  # a longer name than the column shows whole here
                 "hide": all(g.name in (g.key, "") for g in groups),
             },  # days, shifts: no names
             _number("oee", "OEE %", 1),
-            _number("availability", "Availability %", 1),
-            _number("effectiveness", "Performance %", 1),
-            _number("quality_ratio", "Quality %", 1),
+            _number("availability", "Availability %", 1, 118),
+            _number("effectiveness", "Performance %", 1, 118)
+            | {":tooltipValueGetter": f"p => p.value > 100 ? {json.dumps(ABOVE)} : undefined"},
+            _number("quality_ratio", "Quality %", 1, 90),
             _number("good", "Good", 0),
             _number("scrap", "Scrap", 0),
             _number("rework", "Rework", 0),
@@ -271,11 +316,17 @@ def grid_options(by: str, groups: Sequence[Group]) -> dict[str, Any]:
                 ()
                 if by == "product"
                 else (
-                    _number("down_hours", "Downtime h", 1),
-                    _number("busy_hours", "Planned busy h", 1),
+                    _number("down_hours", "Downtime h", 1, 100),
+                    _number("busy_hours", "Planned busy h", 1, 90),
                 )
             ),
         ],  # a product has no time of its own beside its running time
-        "defaultColDef": {"sortable": True, "resizable": True},
+        "defaultColDef": {
+            "sortable": True,
+            "resizable": True,
+            "wrapHeaderText": True,
+            "autoHeaderHeight": True,
+        },
+        "tooltipShowDelay": 0,
         "rowData": grid_rows(groups),
     }

@@ -33,13 +33,16 @@ def draw(who: Visitor, choice: Choice, found: Figures) -> None:
     with ui.card().classes("w-full"):
         name = charts.GROUPINGS[choice.by].lower()
         _heading(f"Trend by {name}", "OEE, availability, performance and quality, in %")
-        if not found.groups:
-            ui.label("Nothing was booked in the span.").classes("text-grey-7")
+        groups = charts.measured(found.groups, choice.by)  # none without planned busy time
+        if not groups:
+            ui.label("Nothing was planned or booked in the span.").classes("text-grey-7")
         else:
             oee = next((k.target for k in board.kpis if k.key == "oee"), None)
-            ui.echart(charts.trend_chart(found.groups, choice.by, oee)).classes("w-full h-80")
-            height = min(len(found.groups), 12) * 42 + 60
-            ui.aggrid(charts.grid_options(choice.by, found.groups)).style(f"height: {height}px")
+            ui.echart(charts.trend_chart(groups, choice.by, oee)).classes("w-full h-80")
+            height = min(len(groups), 12) * 42 + 90  # the headers may wrap to two lines
+            ui.aggrid(charts.grid_options(choice.by, groups)).classes(
+                "w-full plantops-trend"
+            ).style(f"height: {height}px").props('data-testid="trend-table"')
     Downloads(who, choice, found.shifts)
 
 

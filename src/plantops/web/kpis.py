@@ -60,6 +60,7 @@ class Board:
     def __init__(self, who: Visitor, choice: Choice, problems: list[str]) -> None:
         self.who, self.choice, self.ticket = who, choice, 0
         self.places = Places({}, ())
+        ui.add_css(charts.TABLE_CSS)
         with ui.card().classes("w-full gap-2"):
             self._span()
             self._filters()

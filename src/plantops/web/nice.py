@@ -13,7 +13,10 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import FastAPI
+from nicegui import core
 from sqlalchemy.orm import Session, sessionmaker
+from starlette.routing import Match, Mount
+from starlette.types import Scope
 
 _parent: list[FastAPI] = []  # the app NiceGUI is mounted on: one per process
 
@@ -30,6 +33,7 @@ def mount(app: FastAPI) -> None:
     from plantops.web import board, cockpit, data_pages, kpis, orders, terminal  # noqa: F401
 
     _parent.append(app)
+    ui.button.default_props("no-caps")  # buttons say what they do as written, not shouted
     ui.run_with(
         app,
         mount_path="/",
@@ -38,6 +42,20 @@ def mount(app: FastAPI) -> None:
         show_welcome_message=False,
         reconnect_timeout=30.0,  # a tablet on the floor loses Wi-Fi for a while, then comes back
     )
+    routes = app.router.routes
+    for index, route in enumerate(routes):
+        if isinstance(route, Mount) and route.app is core.app:
+            routes[index] = _Pages(route.path, app=route.app, name=route.name)
+
+
+class _Pages(Mount):
+    """NiceGUI's mount, for every path but the API's: under /api/ an unknown path or method
+    keeps the API's own answer (404 or 405 as problem+json), not a web page."""
+
+    def matches(self, scope: Scope) -> tuple[Match, Scope]:
+        if scope["type"] in ("http", "websocket") and scope["path"].startswith("/api/"):
+            return Match.NONE, {}
+        return super().matches(scope)
 
 
 def sessions() -> sessionmaker[Session]:

@@ -7,7 +7,7 @@ cancel) are buttons that ask for confirmation, and a reason where one is needed.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -64,10 +64,20 @@ def number(value: Decimal | float | None) -> str:
     return "—" if value is None else f"{Decimal(value).normalize():f}"
 
 
-def duration(seconds: int) -> str:
-    whole = round(seconds / 3600)
-    days, rest = divmod(whole, 24)
-    return f"{days} d {rest} h" if days else f"{rest} h"
+def late_by(seconds: float) -> str:
+    """How late, said one way on every orders page: hours under 48 h ("5.5 h late"), days
+    from there ("21.5 days late")."""
+    hours = max(seconds, 0) / 3600
+    if hours < 48:
+        return f"{hours:.1f}".removesuffix(".0") + " h late"
+    return f"{hours / 24:.1f}".removesuffix(".0") + " days late"
+
+
+def overdue_seconds(due: date, zone: tzinfo, now: datetime) -> float:
+    """Time since the end of the due day at the site: an overdue order's lateness, measured
+    as the plan's at-risk lateness is (hours after the due day's end)."""
+    end = datetime.combine(due + timedelta(days=1), time(0), tzinfo=zone)
+    return (now - end).total_seconds()
 
 
 def why_late(explanation: dict[str, Any] | None) -> list[str]:
@@ -161,10 +171,10 @@ class OrderPage:
     def _late(self, got: OrderSheet, zone: ZoneInfo) -> str:
         o = got.order
         if got.lateness == "overdue":
-            days = (datetime.now(zone).date() - o.due_date).days
-            return f"overdue by {days} d"
+            late = late_by(overdue_seconds(o.due_date, zone, datetime.now(UTC)))
+            return f"overdue: {late}"
         if got.lateness == "at risk":
-            return f"at risk: scheduled to end {duration(o.late_seconds or 0)} after its due day"
+            return f"at risk: scheduled to end {late_by(o.late_seconds or 0)}"
         return "no"
 
     def _confirm(self, got: OrderSheet, move: Move) -> Callable[[], None]:

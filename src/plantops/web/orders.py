@@ -7,7 +7,7 @@ A click on an order opens its page (web/order_detail.py)."""
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, tzinfo
 from typing import Any
 from urllib.parse import quote
 from zoneinfo import ZoneInfo
@@ -19,27 +19,36 @@ from nicegui import run, ui
 from plantops.execution import order_views
 from plantops.execution.order_views import LIMIT, STOCK, OrderFilter, OrderLine
 from plantops.types import ON_THE_FLOOR, OrderStatus
-from plantops.web import order_detail  # noqa: F401 (registers /orders/{ident})
+from plantops.web.order_detail import late_by, overdue_seconds  # registers /orders/{ident}
 from plantops.web.shell import Visitor, admit, frame, link, read
 
 FLOOR = "floor"  # ?status=floor: every status of an order on the floor
 STATUS_LABELS = {s.value: s.value.replace("_", " ") for s in OrderStatus}
+SHOWN_CUSTOMERS = 1  # names in the Customer cell; the rest as "+5", all of them on hover
+# Widths that fit a 1440 px screen beside the menu; narrower, the grid scrolls sideways with
+# the order's code pinned on the left. Item and Customer take what is left.
 COLUMNS: list[dict[str, Any]] = [
-    {"field": "code", "headerName": "Order", "pinned": "left", "minWidth": 150,
+    {"field": "code", "headerName": "Order", "pinned": "left", "width": 125, "minWidth": 110,
      "cellClass": "text-primary cursor-pointer font-medium"},
-    {"field": "site", "headerName": "Site", "width": 100},
-    {"field": "item", "headerName": "Item", "minWidth": 200, "flex": 1},
-    {"field": "customer", "headerName": "Customer", "minWidth": 140},
-    {"field": "quantity", "headerName": "Qty", "type": "numericColumn", "width": 90},
+    {"field": "site", "headerName": "Site", "width": 80},
+    {"field": "item", "headerName": "Item", "minWidth": 140, "flex": 2, "tooltipField": "item"},
+    {"field": "customer", "headerName": "Customer", "minWidth": 110, "flex": 1,
+     "tooltipField": "customers"},
+    {"field": "quantity", "headerName": "Qty", "type": "numericColumn", "width": 80},
     {"field": "made", "headerName": "Made", "type": "numericColumn", "width": 90},
-    {"field": "status", "headerName": "Status", "width": 150},
-    {"field": "due", "headerName": "Due", "width": 120, "sort": "asc"},
-    {"field": "scheduled_end", "headerName": "Scheduled end", "width": 165},
-    {"field": "late", "headerName": "Late", "width": 150,
-     "cellClassRules": {"text-negative font-medium": "x && x.startsWith('overdue')",
-                        "text-orange-9": "x && x.startsWith('at risk')"}},
-    {"field": "priority", "headerName": "Prio", "type": "numericColumn", "width": 80},
+    {"field": "status", "headerName": "Status", "width": 110},
+    {"field": "due", "headerName": "Due", "width": 110, "sort": "asc"},
+    {"field": "scheduled_end", "headerName": "Scheduled end", "width": 150},
+    {"field": "late", "headerName": "Late", "width": 145, "tooltipField": "late_why",
+     ":comparator": "(a, b, x, y) => (x.data.late_s || 0) - (y.data.late_s || 0)",
+     "cellClassRules": {"text-negative font-medium": "data.lateness === 'overdue'",
+                        "text-orange-9": "data.lateness === 'at risk'"}},
+    {"field": "priority", "headerName": "Prio", "type": "numericColumn", "width": 85},
 ]  # fmt: skip
+WHY = {
+    "overdue": "overdue: past its due day",
+    "at risk": "at risk: the plan has it end after its due day",
+}
 
 
 @ui.page("/orders")
@@ -112,22 +121,32 @@ class OrdersView:
             self.where = replace(self.where, customer=None)
         self._filters(choices)
         self.message = ui.label().classes("text-negative").mark("orders-problems")
-        self.count = ui.label().classes("text-grey-8").mark("orders-count")
+        self.count = ui.label().classes("text-grey-8").props('data-testid="orders-count"')
+        one_site = len(self.who.site_ids) == 1  # its code in every row would say nothing
+        columns = [c | {"hide": one_site} if c["field"] == "site" else c for c in COLUMNS]
         self.grid = (
             ui.aggrid(
                 {
-                    "columnDefs": COLUMNS,
+                    "columnDefs": columns,
                     "rowData": [],
-                    "defaultColDef": {"sortable": True, "filter": True, "resizable": True},
+                    "defaultColDef": {
+                        "sortable": True,
+                        "filter": True,
+                        "resizable": True,
+                        "wrapHeaderText": True,
+                        "autoHeaderHeight": True,
+                    },
                     ":getRowId": "params => String(params.data.id)",
                     "pagination": True,
                     "paginationPageSize": 50,
                     "paginationPageSizeSelector": [50, 100, 500],
-                }
+                    "tooltipShowDelay": 300,
+                },
+                auto_size_columns=False,  # fitted to the width, columns were cut; they scroll
             )
             .classes("w-full")
             .style("height: 70vh")
-            .mark("orders-grid")
+            .props('data-testid="orders-grid"')
         )
         self.grid.on("cellClicked", self._open)
         # the rows come once the page is there: a large site's list is read off the event loop
@@ -205,24 +224,32 @@ class OrdersView:
             return  # shutting down, or another filter changed meanwhile (its refresh shows it)
         self.message.set_text("; ".join(self.problems))
         shown = len(found.lines)
+        # only what is loaded sorts in the browser: say which orders those are
         self.count.set_text(
             f"{found.total} orders" if shown == found.total
-            else f"The first {LIMIT} of {found.total} orders: narrow the filters to see the rest."
+            else f"Only the first {LIMIT} of {found.total} orders are loaded (open orders first, "
+            "then by due date): sorting and the column filters work on these only. Narrow the "
+            "filters above to reach the rest."
         )  # fmt: skip
+        self.count.classes(replace="text-grey-8" if shown == found.total else "text-orange-10")
         self.grid.options["rowData"] = [self.row(line) for line in found.lines]
         self.grid.update()
 
     def row(self, line: OrderLine) -> dict[str, Any]:
         end = line.scheduled_end
         zone = self.zones.get(line.site_code, UTC)
+        seconds = late_seconds(line, zone, datetime.now(UTC))
         return {
             "id": line.id, "code": line.code, "site": line.site_code,
             "item": f"{line.item_code} · {line.item_name}",
-            "customer": ", ".join(line.customers) or "stock",
+            "customer": customer_words(line.customers),
+            "customers": ", ".join(line.customers) or "stock",
             "quantity": float(line.quantity), "made": float(line.made),
             "status": STATUS_LABELS[line.status.value], "due": line.due_date.isoformat(),
             "scheduled_end": f"{end.astimezone(zone):%Y-%m-%d %H:%M}" if end else "",
-            "late": late_words(line, datetime.now(zone).date()), "priority": line.priority,
+            "late": late_by(seconds) if line.lateness else "", "late_s": seconds,
+            "lateness": line.lateness, "late_why": WHY.get(line.lateness or "", ""),
+            "priority": line.priority,
         }  # fmt: skip
 
     def _open(self, event: Any) -> None:
@@ -231,17 +258,17 @@ class OrdersView:
             ui.navigate.to(link(f"/orders/{quote(str(data['code']), safe='')}", self.who))
 
 
-def late_words(line: OrderLine, today: date) -> str:
-    """ "overdue 3 d" (past its due day at the site), "at risk +5 h" (scheduled to end late)."""
+def customer_words(names: tuple[str, ...] | list[str]) -> str:
+    """The first customer and how many more: "Bike shop +5" (the cell's tooltip lists all)."""
+    if not names:
+        return "stock"
+    more = len(names) - SHOWN_CUSTOMERS
+    return ", ".join(names[:SHOWN_CUSTOMERS]) + (f" +{more}" if more > 0 else "")
+
+
+def late_seconds(line: OrderLine, zone: tzinfo, now: datetime) -> float:
+    """How late the order is: since its due day ended at the site (overdue), or by how much
+    the plan ends it after its due day (at risk); 0 when on time."""
     if line.lateness == "overdue":
-        return f"overdue {(today - line.due_date).days} d"
-    if line.lateness == "at risk":
-        return f"at risk +{hours(line.late_seconds)}"
-    return ""
-
-
-def hours(seconds: int) -> str:
-    """A lateness as people say it: "5 h", "3 d 4 h"."""
-    whole = round(seconds / 3600)
-    days, rest = divmod(whole, 24)
-    return f"{days} d {rest} h" if days else f"{rest} h"
+        return overdue_seconds(line.due_date, zone, now)
+    return float(line.late_seconds) if line.lateness == "at risk" else 0.0

@@ -27,13 +27,13 @@ from plantops.planning import queries, rough_cut, runs, whatif
 from plantops.planning.schemas import PlanRunIn
 from plantops.storage.engine import unit_of_work
 from plantops.types import OrderStatus, PlanRunKind
-from plantops.web import plan_orders, what_if
+from plantops.web import page_header, plan_orders, what_if
 from plantops.web.home import STYLE
 from plantops.web.signin import signed_in
 
 router = APIRouter()
 T = TypeVar("T")
-SHOWN = 200  # rows per table: the API has them all
+SHOWN = 50  # rows per table: the Orders page and the API have them all
 PAGE_STYLE = """
 section.box { background: #fff; border: 1px solid #d8dee6; border-radius: 6px;
               padding: 6px 20px 14px; margin-top: 20px; }
@@ -100,6 +100,10 @@ def _figures(run: m.PlanRun) -> str:
     cells = "".join(f"<div><strong>{escape(str(v))}</strong>{escape(k)}</div>" for k, v in shown)
     why = schedule.get("reason")
     unscheduled = f'<p class="problem">No schedule: {escape(why)}</p>' if why else ""
+    released = s.get("pins_released") or []
+    if released:  # the planners' pins the engine could not keep with the rest
+        names = ", ".join(str(p) for p in released)
+        unscheduled += f'<p class="problem">Pins could not all be kept: {escape(names)}</p>'
     return (
         f'<section class="box"><h2>Figures</h2><div class="figures">{cells}</div>'
         f"{unscheduled}</section>"
@@ -138,24 +142,36 @@ def _why(explanation: dict[str, Any] | None) -> str:
     return "; ".join(causes) + (f" (bottlenecks: {necks})" if necks else "")
 
 
-def _late_orders(orders: list[m.ProductionOrder], items: dict[int, str]) -> str:
+def _late_orders(orders: list[m.ProductionOrder], items: dict[int, str], zone: str) -> str:
     late = sorted((o for o in orders if o.late_seconds), key=lambda o: -(o.late_seconds or 0))
     if not late:
         none = "<p>None: every order ends by its due day.</p>"
         return f'<section class="box"><h2>Late orders</h2>{none}</section>'
+    local = ZoneInfo(zone)
     rows = "".join(
         f"<tr><td><code>{escape(o.code)}</code></td>"
         f"<td>{escape(items.get(o.item_id, '?'))}</td>"
-        f"<td>{o.due_date}</td><td>{o.scheduled_end:%Y-%m-%d %H:%M}</td>"
-        f'<td class="number">{_hours(o.late_seconds)}</td><td>{_why(o.explanation)}</td></tr>'
+        f"<td>{o.due_date}</td><td>{o.scheduled_end.astimezone(local):%a %d %b %H:%M}</td>"
+        f'<td class="number">{late_by(o.late_seconds or 0)}</td><td>{_why(o.explanation)}</td>'
+        "</tr>"
         for o in late[:SHOWN]
         if o.scheduled_end is not None
     )
     head = (
-        "<tr><th>Order</th><th>Item</th><th>Due</th><th>Scheduled end (UTC)</th>"
-        '<th class="number">Hours late</th><th>Why</th></tr>'
+        "<tr><th>Order</th><th>Item</th><th>Due</th><th>Scheduled end</th>"
+        '<th class="number">Late by</th><th>Why</th></tr>'
     )
-    return _box(f"Late orders <small>{len(late)}</small>", head, rows)
+    worst = f", the latest by {late_by(late[0].late_seconds or 0)}"
+    more = (f'<p class="note">The {SHOWN} latest of {len(late)}: the <a href="/orders?late=1">'
+            "Orders</a> page lists them all.</p>") if len(late) > SHOWN else ""  # fmt: skip
+    box = _box(f"Late orders <small>{len(late)}{worst}</small>", head, rows)
+    return box.replace("</section>", f"{more}</section>") if more else box
+
+
+def late_by(seconds: int) -> str:
+    """Hours while it is a matter of hours, days beyond two of them."""
+    hours = seconds / 3600
+    return f"{hours:.1f} h" if hours < 48 else f"{hours / 24:.1f} days"
 
 
 def _exceptions(found: list[m.PlanException], items: dict[int, str]) -> str:
@@ -236,7 +252,7 @@ def render(
             body += _figures(done)
             if done.kind is PlanRunKind.reschedule:
                 body += _moves(reschedule.moves_of(session, caller, done.id), site.time_zone)
-            body += _late_orders(made, items)
+            body += _late_orders(made, items, site.time_zone)
             body += plan_orders.orders_box(made, bought, items, site.code, csrf)
             planned = next((r for r in recent if r.scenario_id is None and r.summary
                             and r.kind is PlanRunKind.plan), None)  # fmt: skip
@@ -245,15 +261,14 @@ def render(
             body += _rough_cut(rough_cut.rough_cut(session, caller, site.id, done.today, 8))
         body += what_if.scenarios_box(session, caller, site, recent, csrf)
     refresh = '<meta http-equiv="refresh" content="2">' if active else ""
-    title = f"Plan · {escape(site.code)}" if site else "Plan"
+    title = f"Plan runs · {escape(site.code)}" if site else "Plan runs"
+    chosen = f"<p>Site: {nav}</p>"
     page = (
         '<!doctype html><html lang="en"><head><meta charset="utf-8">'
         f'<meta name="viewport" content="width=device-width, initial-scale=1">{refresh}'
-        f"<title>{title} · PlantOps</title><style>{STYLE}{PAGE_STYLE}</style></head><body>"
-        '<header><h1>PlantOps</h1><nav><a href="/cockpit">Cockpit</a> · '
-        '<a href="/plant">Sites</a> · <a href="/reports">Reports</a>'
-        f" · Plan: {nav}</nav></header>"
-        f"<main>{body}</main></body></html>"
+        f"<title>{title} · PlantOps</title><style>{STYLE}{PAGE_STYLE}{page_header.STYLE}</style>"
+        f"</head><body>{page_header.header(caller, csrf, '/plan', site.code if site else None)}"
+        f"<main>{chosen}{body}</main></body></html>"
     )
     return page, active
 
@@ -269,6 +284,8 @@ def plan_page(
     if found is None:
         return RedirectResponse("/login", status_code=303)
     caller, web = found
+    if away := page_header.refused(caller, "/plan"):
+        return away
     notice = f"{moved} order{'s' * (moved != 1)} now {to.value}." if moved and to else ""
     with unit_of_work(request.app.state.sessions) as session:
         page, _ = render(session, caller, web.csrf_token, site, notice)

@@ -12,6 +12,7 @@ from html import escape
 
 from plantops.kpi.render_pdf import DASH, number, quantity
 from plantops.kpi.report_model import KpiValue, Line, ParetoLine, Report
+from plantops.web import page_header
 from plantops.web.home import STYLE
 from plantops.web.report_charts import loss_chart, pareto_chart, trend_chart
 
@@ -47,16 +48,15 @@ ul.problems li { color: #a3161b; }
 """
 
 
-def shell(title: str, body: str) -> str:
-    """A whole page of the reports: the house header, then `body` (already escaped)."""
+def shell(title: str, body: str, header: str) -> str:
+    """A whole page of the reports: the house header (page_header.header), then `body`
+    (already escaped)."""
     return (
         '<!doctype html><html lang="en"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        f"<title>{escape(title)} · PlantOps</title><style>{STYLE}{REPORT_STYLE}</style></head>"
-        '<body><header><h1>PlantOps</h1><nav><a href="/cockpit">Cockpit</a> · '
-        '<a href="/plant">Sites</a> · <a href="/plan">Plan</a>'
-        ' · <a href="/reports">Reports</a></nav></header>'
-        f"<main>{body}</main></body></html>"
+        f"<title>{escape(title)} · PlantOps</title>"
+        f"<style>{STYLE}{REPORT_STYLE}{page_header.STYLE}</style></head>"
+        f"<body>{header}<main>{body}</main></body></html>"
     )
 
 
@@ -226,7 +226,7 @@ def period(report: Report) -> str:
     return said
 
 
-def render(report: Report, downloads: str) -> str:
+def render(report: Report, downloads: str, header: str) -> str:
     """The report's page; `downloads` is the HTML of its download links."""
     kpis = {k.key: k for k in report.kpis}
     oee = kpis.get("oee")
@@ -255,4 +255,4 @@ def render(report: Report, downloads: str) -> str:
         parts.append(_box("OEE trend", trend_chart(report.trend, target), "trend"))
     if report.kind in ("daily", "shift"):
         parts.append(_floor(report))
-    return shell(report.title, "".join(parts))
+    return shell(report.title, "".join(parts), header)

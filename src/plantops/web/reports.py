@@ -21,6 +21,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from plantops.access.caller import Caller
+from plantops.access.models import WebSession
 from plantops.errors import DomainError, NotFound, ValidationFailed
 from plantops.kpi.render_pdf import pdf
 from plantops.kpi.render_xlsx import xlsx
@@ -28,7 +29,7 @@ from plantops.kpi.report_model import Report
 from plantops.kpi.reports import KINDS, Ask, build
 from plantops.org.models import Region, Site
 from plantops.storage.engine import unit_of_work
-from plantops.web import report_page
+from plantops.web import page_header, report_page
 from plantops.web.signin import signed_in
 
 router = APIRouter(include_in_schema=False)
@@ -173,23 +174,27 @@ def _said(error: DomainError) -> str:
     )
 
 
-def _refused(request: Request, caller: Caller, asked: Asked, error: DomainError) -> Response:
+def _refused(
+    request: Request, caller: Caller, asked: Asked, error: DomainError, head: str
+) -> Response:
     """The form again, saying why there is no report."""
     with unit_of_work(request.app.state.sessions) as session:
         asking = form(session, caller, asked)
     notice = f'<p class="problem" role="alert">{escape(_said(error))}</p>'
     body = f'<h2 class="title">Reports</h2>{notice}{asking}'
-    return HTMLResponse(report_page.shell("Reports", body), status_code=error.status)
+    return HTMLResponse(report_page.shell("Reports", body, head), status_code=error.status)
 
 
-def _made(request: Request, caller: Caller, asked: Asked) -> tuple[Report, Ask] | Response:
+def _made(
+    request: Request, caller: Caller, asked: Asked, head: str
+) -> tuple[Report, Ask] | Response:
     """The report asked for, or the form again saying what is wrong."""
     try:
         with unit_of_work(request.app.state.sessions) as session:
             ask = resolve(session, caller, asked)
             return build(session, caller, ask, datetime.now(UTC)), ask
     except DomainError as error:
-        return _refused(request, caller, asked, error)
+        return _refused(request, caller, asked, error, head)
 
 
 def _downloads(report: Report, ask: Ask) -> str:
@@ -210,6 +215,10 @@ def _downloads(report: Report, ask: Ask) -> str:
     )
 
 
+def _head(found: tuple[Caller, WebSession], site: str) -> str:
+    return page_header.header(found[0], found[1].csrf_token, "/reports", site or None)
+
+
 @router.get("/reports", response_class=HTMLResponse)
 def reports_form(
     request: Request, kind: str = "daily", site: str = "", region: str = "", day: Day = "",
@@ -218,11 +227,13 @@ def reports_form(
     found = signed_in(request)
     if found is None:
         return RedirectResponse("/login", status_code=303)
+    if away := page_header.refused(found[0], "/reports"):
+        return away
     asked = Asked(kind, site, region, day, shift)
     with unit_of_work(request.app.state.sessions) as session:
         asking = form(session, caller=found[0], asked=asked)
     body = f'<h2 class="title">Reports</h2>{asking}'
-    return HTMLResponse(report_page.shell("Reports", body))
+    return HTMLResponse(report_page.shell("Reports", body, _head(found, site)))
 
 
 @router.get("/reports/view", response_class=HTMLResponse)
@@ -233,11 +244,14 @@ def report_view(
     found = signed_in(request)
     if found is None:
         return RedirectResponse("/login", status_code=303)
-    made = _made(request, found[0], Asked(kind, site, region, day, shift))
+    if away := page_header.refused(found[0], "/reports"):
+        return away
+    head = _head(found, site)
+    made = _made(request, found[0], Asked(kind, site, region, day, shift), head)
     if isinstance(made, Response):
         return made
     report, ask = made
-    return HTMLResponse(report_page.render(report, _downloads(report, ask)))
+    return HTMLResponse(report_page.render(report, _downloads(report, ask), head))
 
 
 @router.get("/reports/file")
@@ -248,11 +262,13 @@ def report_file(
     found = signed_in(request)
     if found is None:
         return RedirectResponse("/login", status_code=303)
-    asked = Asked(kind, site, region, day, shift)
+    if away := page_header.refused(found[0], "/reports"):
+        return away
+    asked, head = Asked(kind, site, region, day, shift), _head(found, site)
     if file_format not in MEDIA:
         wrong = ValidationFailed.field("format", f"is not one of {', '.join(MEDIA)}")
-        return _refused(request, found[0], asked, wrong)
-    made = _made(request, found[0], asked)
+        return _refused(request, found[0], asked, wrong, head)
+    made = _made(request, found[0], asked, head)
     if isinstance(made, Response):
         return made
     report = made[0]

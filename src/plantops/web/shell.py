@@ -131,11 +131,16 @@ def link(path: str, who: Visitor, **query: object) -> str:
 
 
 @contextmanager
-def frame(who: Visitor, path: str, title: str, *, sites: bool = True) -> Iterator[None]:
-    """The page's header (navigation for the role, site switcher, account) and its body."""
+def frame(
+    who: Visitor, path: str, title: str, *, sites: bool = True, navigation_open: bool = True
+) -> Iterator[None]:
+    """The page's header (navigation for the role, site switcher, account) and its body. The
+    navigation shows beside the page on a wide screen unless `navigation_open` is False (a
+    page that needs the width: the terminal); the menu button opens and closes it."""
     ui.page_title(f"{title} · PlantOps")
     ui.colors(primary="#1f3a5f", secondary="#3d6a99", positive="#2e7d32", negative="#b3261e")
-    drawer = ui.left_drawer(bordered=True).props("width=200 breakpoint=1100")
+    drawer = ui.left_drawer(value=None if navigation_open else False, bordered=True)
+    drawer.props("width=200 breakpoint=1100")
     with drawer, ui.column().classes("gap-1 w-full").props('role="navigation"'):
         for place in NAVIGATION:
             if who.caller.role in place.roles:

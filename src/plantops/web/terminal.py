@@ -44,7 +44,8 @@ def page(request: Request, site: str | None = None, work_center: str | None = No
         return who
     ui.add_head_html(f'<script src="{SCRIPT}"></script>')  # before the page's elements mount
     ui.add_css(STYLE)
-    with frame(who, "/terminal", "Terminal"):
+    # a tablet (1280 px) needs its width for the panel: the navigation starts closed
+    with frame(who, "/terminal", "Terminal", navigation_open=False):
         Terminal(who).build(work_center)
     return None
 
@@ -63,7 +64,9 @@ class Terminal:
         self.stations = {s.id: s for s in found}
         self.chosen = self._station(wanted)
         several = len({s.site_id for s in found}) > 1
-        options = dict(sorted(((s.id, self._label(s, several)) for s in found), key=_second))
+        # those with work first: an operator looks for theirs among a few, not forty
+        ranked = sorted(found, key=lambda s: (s.to_run == 0, self._label(s, several)))
+        options = {s.id: self._label(s, several) for s in ranked}
         self.picker = (
             ui.select(
                 options,
@@ -102,6 +105,8 @@ class Terminal:
 
     def _label(self, station: Station, with_site: bool) -> str:
         label = f"{station.code} · {station.name}"
+        if station.to_run:
+            label += f" — {station.to_run} to run"
         if not with_site:
             return label
         site = next((s.code for s in self.who.sites if s.id == station.site_id), "")
@@ -128,7 +133,3 @@ class Terminal:
         remembered: Any = event.args
         if self.chosen is None and remembered in self.stations:
             self.picker.value = remembered  # on_change does the rest
-
-
-def _second(pair: tuple[int, str]) -> str:
-    return pair[1]

@@ -63,13 +63,16 @@ STYLE = """
   display: inline-flex; align-items: center; justify-content: center;
   touch-action: manipulation;
 }
-.pt-btn:disabled { opacity: 0.35; cursor: not-allowed; }
 .pt-btn--go { background: #2e7d32; color: #fff; }
 .pt-btn--warn { background: #e09b2d; color: #222; }
 .pt-btn--primary { background: #1f3a5f; color: #fff; }
-.pt-btn--dark { background: #263238; color: #fff; }
 .pt-btn--stop { background: #b3261e; color: #fff; }
 .pt-btn--light { background: #eef2f7; color: #1f3a5f; border: 2px solid #c5cfdb; }
+/* after the colours: a button that cannot be tapped now must not look as if it could */
+.pt-btn:disabled {
+  background: #e4e7eb; color: #7b8591; border: 2px dashed #b8c0ca; box-shadow: none;
+  cursor: not-allowed;
+}
 .pt-center { flex-direction: row; justify-content: space-between; align-items: center; }
 .pt-state { font-size: 1.25rem; font-weight: 700; }
 .pt-state--running { color: #2e7d32; }

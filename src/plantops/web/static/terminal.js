@@ -236,6 +236,7 @@ already applied, so the screen stays true to what the operator did while offline
       const next = (MOVES[now.status] || {})[body.kind];
       if (next) now.status = next;
       if (body.kind === "operation_start" && !now.started) now.started = now.planned;
+      if (body.kind === "operation_start" && !now.startedAt) now.startedAt = body.occurred_at;
       now.good += Number(body.good || 0);
       now.scrap += Number(body.scrap || 0);
     }
@@ -250,6 +251,20 @@ already applied, so the screen stays true to what the operator did while offline
         center.state = body.state;
         center.since = body.occurred_at;
         center.reasonId = body.reason_code_id || null;
+      }
+    }
+    // A start reported means the machine runs: a work center never reported, or idle, is
+    // shown running from the first start of what runs on it (the server records no state
+    // for it; the next state reported replaces it).
+    if (!center.state || center.state === "idle") {
+      const running = my.floor.operations.map(opNow).filter((o) => o.status === "in_progress");
+      if (running.length) {
+        // from the first start, or from the idle if that came after it
+        const at = (iso) => (iso ? Date.parse(iso) : NaN);
+        const starts = running.map((o) => at(o.startedAt)).filter((t) => !Number.isNaN(t));
+        const from = Math.max(starts.length ? Math.min(...starts) : NaN, at(center.since) || 0);
+        const since = Number.isNaN(from) || !from ? null : new Date(from).toISOString();
+        Object.assign(center, { state: "running", since, reasonId: null });
       }
     }
     return center;
@@ -274,16 +289,23 @@ already applied, so the screen stays true to what the operator did while offline
     return Number(value).toLocaleString(undefined, { maximumFractionDigits: 3 });
   }
 
+  // "Fri 04 Dec 22:03" (short: "22:03"), 24-hour in the site's time zone as the rest of the
+  // app writes it, whatever the tablet's language and zone; assembled from parts, as no
+  // locale writes exactly that.
   function clock(iso, short) {
     if (!iso) return "";
-    const options = short
-      ? { hour: "2-digit", minute: "2-digit" }
-      : { hour: "2-digit", minute: "2-digit", day: "2-digit", month: "short" };
+    const options = { hour: "2-digit", minute: "2-digit", hourCycle: "h23" };
+    if (!short) Object.assign(options, { weekday: "short", day: "2-digit", month: "short" });
+    const zone = my.floor ? my.floor.timeZone : undefined;
+    let parts;
     try {
-      return new Date(iso).toLocaleString(undefined, { ...options, timeZone: my.floor.timeZone });
+      parts = new Intl.DateTimeFormat("en-US", { ...options, timeZone: zone }).formatToParts(new Date(iso));
     } catch (error) {
-      return new Date(iso).toLocaleString(undefined, options);
+      parts = new Intl.DateTimeFormat("en-US", options).formatToParts(new Date(iso)); // unknown zone
     }
+    const p = Object.fromEntries(parts.map((part) => [part.type, part.value]));
+    const time = `${p.hour}:${p.minute}`;
+    return short ? time : `${p.weekday} ${p.day} ${p.month} ${time}`;
   }
 
   const words = (status) => String(status || "never reported").replaceAll("_", " ");
@@ -345,7 +367,7 @@ already applied, so the screen stays true to what the operator did while offline
           "aria-pressed": op.id === my.chosenOp ? "true" : "false",
           onclick: () => choose(op.id),
         },
-        h("span", { class: "pt-line-main" }, `${op.order} · ${op.sequence} ${op.name}`),
+        h("span", { class: "pt-line-main" }, `${op.order} · ${stepName(op)}`),
         h("span", { class: `pt-chip pt-chip--${op.status}` }, words(op.status)),
         h(
           "span",
@@ -428,7 +450,7 @@ already applied, so the screen stays true to what the operator did while offline
         h(
           "div",
           {},
-          h("div", { class: "pt-op-title" }, `${op.sequence} ${op.name}`),
+          h("div", { class: "pt-op-title" }, stepName(op)),
           h("div", { class: "pt-op-sub" }, `${op.order} · ${op.item}`),
         ),
         h("span", { class: `pt-chip pt-chip--${s}`, "data-status": s }, words(s)),
@@ -454,12 +476,14 @@ already applied, so the screen stays true to what the operator did while offline
             ),
         button("Pause", "warn", s === "in_progress", () => pausePad(op)),
         button("Good / scrap", "primary", going, () => countPad(op, false)),
-        button("Complete", "dark", going, () => countPad(op, true)),
+        button("Complete", "primary", going, () => countPad(op, true)),
       ),
     );
   }
 
-  const label = (op) => `${op.order} ${op.sequence} ${op.name}`;
+  // "Op 30 · Pack for shipping": the sequence alone reads like a quantity
+  const stepName = (op) => `Op ${op.sequence} · ${op.name}`;
+  const label = (op) => `${op.order} · ${stepName(op)}`;
 
   function figure(name, value) {
     return h(
@@ -571,13 +595,13 @@ already applied, so the screen stays true to what the operator did while offline
     );
   }
 
-  function counter(name, caption) {
+  function counter(name, caption, whole, start) {
     const input = h("input", {
       type: "number",
-      inputmode: "decimal",
+      inputmode: whole ? "numeric" : "decimal",
       min: "0",
-      step: "1",
-      value: "0",
+      step: whole ? "1" : "any",
+      value: String(start || 0),
       name,
       id: `pt-${name}`,
     });
@@ -597,8 +621,10 @@ already applied, so the screen stays true to what the operator did while offline
   }
 
   function countPad(op, completing) {
-    const good = counter("good", "Good");
-    const scrap = counter("scrap", "Scrap");
+    // completing with pieces open: they were most likely made good, and a 0 here would
+    // silently lose them; the operator corrects what was not
+    const good = counter("good", "Good", op.whole, completing ? op.open : 0);
+    const scrap = counter("scrap", "Scrap", op.whole, 0);
     const message = h("p", { class: "pt-message", role: "alert" });
     let reason = null;
     const reasons = h(
@@ -615,10 +641,18 @@ already applied, so the screen stays true to what the operator did while offline
     scrap.input.addEventListener("input", () => {
       reasons.hidden = !(Number(scrap.input.value) > 0);
     });
+    let warned = ""; // the shortfall the operator was asked to confirm
     const confirm = () => {
       const problem = countProblem(op, good.input.value, scrap.input.value, reason, completing);
       if (problem) {
         message.textContent = problem;
+        return;
+      }
+      const short = completing ? shortfall(op, good.input.value, scrap.input.value) : "";
+      if (short && short !== warned) {
+        warned = short;
+        message.textContent = short;
+        finish.textContent = "Complete anyway";
         return;
       }
       close();
@@ -640,7 +674,14 @@ already applied, so the screen stays true to what the operator did while offline
     const title = completing ? `Complete ${label(op)}` : `Good and scrap of ${label(op)}`;
     const hint =
       `${number(op.open)} open of ${number(op.started || op.planned)} started` +
-      (completing ? " · a last count is optional" : "");
+      (completing ? " · the open ones are counted good: correct what was not" : "");
+    const finish = button(completing ? "Complete" : "Report", "primary", true, confirm);
+    for (const input of [good.input, scrap.input])
+      input.addEventListener("input", () => {
+        warned = "";
+        message.textContent = "";
+        finish.textContent = completing ? "Complete" : "Report";
+      });
     pad(
       title,
       h("p", { class: "pt-hint" }, hint),
@@ -648,13 +689,16 @@ already applied, so the screen stays true to what the operator did while offline
       scrap.row,
       reasons,
       message,
-      h(
-        "div",
-        { class: "pt-pad-foot" },
-        cancel(),
-        button(completing ? "Complete" : "Report", completing ? "dark" : "primary", true, confirm),
-      ),
+      h("div", { class: "pt-pad-foot" }, cancel(), finish),
     );
+  }
+
+  // What completing with this count leaves short of the planned quantity, as a question.
+  function shortfall(op, goodText, scrapText) {
+    const missing = op.planned - op.good - op.scrap - Number(goodText || 0) - Number(scrapText || 0);
+    if (missing <= 1e-9) return ""; // decimal units: what floating point leaves over
+    const what = op.whole ? (missing === 1 ? "piece" : "pieces") : op.uom || "units";
+    return `${number(missing)} ${what} not reported: complete anyway? They will count as short.`;
   }
 
   // The count as the server would judge it, said before it is queued (the field named).
@@ -663,6 +707,9 @@ already applied, so the screen stays true to what the operator did while offline
     const scrap = Number(scrapText || 0);
     if (!Number.isFinite(good) || good < 0) return "Good: enter a number of 0 or more.";
     if (!Number.isFinite(scrap) || scrap < 0) return "Scrap: enter a number of 0 or more.";
+    // pieces are counted whole (the server refuses a fraction of one too)
+    if (op.whole && !Number.isInteger(good)) return `Good: ${number(good)} is not a whole number of ${op.uom}.`;
+    if (op.whole && !Number.isInteger(scrap)) return `Scrap: ${number(scrap)} is not a whole number of ${op.uom}.`;
     if (!completing && good + scrap <= 0) return "Good or scrap: enter how many.";
     if (scrap > 0 && !reason) return "Scrap reason: pick why they were scrapped.";
     if (good + scrap > op.open)
