@@ -14,6 +14,7 @@ from plantops.kpi.render_pdf import DASH
 from plantops.kpi.report_model import KpiValue
 from plantops.kpi.totals import Totals, loss_tree
 from plantops.web import kpi_charts as charts
+from plantops.web import kpi_table
 
 HOUR = 3600.0
 # 8 h planned busy: 1 h breakdown, 0.5 h setup, 0.25 h minor stops, 0.25 h idle; 6 h running
@@ -94,7 +95,7 @@ def test_a_performance_above_100_percent_widens_the_axis_and_is_marked() -> None
     assert options["yAxis"]["max"] == 120  # up to the next ten, no further
     assert charts.ABOVE in options["tooltip"][":formatter"]
     assert "p.value > 100" in options["tooltip"][":formatter"]
-    table = charts.grid_options("day", [_group("2026-12-01", fast)])
+    table = kpi_table.grid_options("day", [_group("2026-12-01", fast)])
     performance = next(c for c in table["columnDefs"] if c["field"] == "effectiveness")
     assert charts.ABOVE in performance[":tooltipValueGetter"]
 
@@ -117,16 +118,16 @@ def test_the_trend_by_work_center_draws_bars_and_slides_along_many() -> None:
 
 
 def test_the_table_rows_carry_each_groups_figures() -> None:
-    options = charts.grid_options("work_center", [_group("CNC-01", name="CNC mill")])
+    options = kpi_table.grid_options("work_center", [_group("CNC-01", name="CNC mill")])
     (row,) = options["rowData"]
     assert row == {"key": "CNC-01", "name": "CNC mill", "oee": 56.2, "availability": 75.0,
                    "effectiveness": 83.3, "quality_ratio": 90.0, "good": 90, "scrap": 6,
                    "rework": 4, "down_hours": 1.25, "busy_hours": 8.0}  # fmt: skip
     names = next(c for c in options["columnDefs"] if c["field"] == "name")
     assert names["hide"] is False
-    days = charts.grid_options("day", [_group("2026-12-01")])
+    days = kpi_table.grid_options("day", [_group("2026-12-01")])
     assert next(c for c in days["columnDefs"] if c["field"] == "name")["hide"] is True
-    products = charts.grid_options("product", [_group("FG-1", name="Winch")])
+    products = kpi_table.grid_options("product", [_group("FG-1", name="Winch")])
     assert "busy_hours" not in {c["field"] for c in products["columnDefs"]}
     # headers wrap rather than cut; figures keep a width to show whole, the table scrolls
     assert options["defaultColDef"]["wrapHeaderText"] is True

@@ -26,7 +26,7 @@ from plantops.planning.runs import execute_run, request_run
 from plantops.planning.schemas import PlanningPolicyIn, PlanRunIn
 from plantops.storage.engine import make_session_factory, unit_of_work
 from plantops.web import orders
-from plantops.web.order_detail import late_by
+from plantops.web.words import late_by
 from tests.scenarios.plant import bicycle_plant
 from tests.web.conftest import browser_as, screenshots
 

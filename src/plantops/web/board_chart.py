@@ -15,6 +15,7 @@ from datetime import UTC, datetime, timedelta, tzinfo
 from typing import Any
 
 from plantops.planning.gantt import Bar, Board
+from plantops.web.words import late_by
 
 COLOURINGS = {
     "order": "Order",
@@ -97,7 +98,7 @@ def from_wall(milliseconds: int, zone: tzinfo) -> datetime:
 def tip(bar: Bar, zone: tzinfo) -> str:
     """The tooltip of a bar (site time); plain text, shown as text by the chart."""
     start, end = bar.starts_at.astimezone(zone), bar.ends_at.astimezone(zone)
-    late = f" · {bar.late_seconds / 3600:.1f} h late" if bar.late_seconds else ""
+    late = f" · {late_by(bar.late_seconds)}" if bar.late_seconds else ""
     pin = " · pinned" if bar.pin_id else ""
     return (
         f"{bar.order} op {bar.sequence} {bar.name} · {bar.item}\n"

@@ -20,6 +20,7 @@ from plantops.execution.floor_state import read_floor
 from plantops.planning import gantt, pins, runs
 from plantops.planning.gantt import Bar, Board, OrderStory
 from plantops.web.shell import Visitor, link, perform, read
+from plantops.web.words import late_by
 
 DAY, TIME = "%Y-%m-%d", "%H:%M"  # the dialog's start: a date input and a 24-hour time
 VIEW_ONLY = "Your role can view the schedule; planners change it."
@@ -84,7 +85,7 @@ def _order(who: Visitor, found: OrderStory, zone: ZoneInfo) -> None:
         span = f" · scheduled {start} - {end}"
     ui.label(f"{order.status.value.replace('_', ' ')} · due {order.due_date:%a %d %b}{span}")
     if order.late_seconds:
-        ui.label(f"{order.late_seconds / 3600:.1f} hours late").classes("text-negative font-medium")
+        ui.label(late_by(order.late_seconds)).classes("text-negative font-medium")
         why = order.explanation or {}
         for cause in why.get("chain", [])[:5]:
             ui.label(f"• {cause.get('detail', '')}").classes("text-sm")

@@ -14,6 +14,7 @@ from nicegui import ui
 from plantops.kpi.cockpit import Cockpit, OrderFlag
 from plantops.kpi.render_pdf import DASH
 from plantops.web.shell import Visitor, link
+from plantops.web.words import late_by
 
 
 @contextmanager
@@ -122,16 +123,11 @@ def _order_line(flag: OrderFlag, who: Visitor) -> None:
             ui.link(flag.code, link(f"/orders/{quote(flag.code, safe='')}", who)).classes(
                 "font-medium"
             )
-            late_by = f", {late_by_words(flag.late_hours)} as scheduled" if flag.late_hours else ""
+            said = f", {late_by(flag.late_hours * 3600)} as scheduled" if flag.late_hours else ""
             ui.label(f"{flag.site} · {flag.item} x {_number(flag.quantity)} · due {flag.due}"
-                     f"{late_by} · {flag.status.replace('_', ' ')}").classes("text-sm")  # fmt: skip
+                     f"{said} · {flag.status.replace('_', ' ')}").classes("text-sm")  # fmt: skip
         if flag.why:
             ui.label(f"why: {flag.why}").classes("text-xs text-gray-600")
-
-
-def late_by_words(hours: float) -> str:
-    """Hours while it is a matter of hours, days beyond two of them."""
-    return f"{hours:.1f} h late" if hours < 48 else f"{hours / 24:.1f} days late"
 
 
 def shortages(found: Cockpit, who: Visitor) -> None:

@@ -13,7 +13,7 @@ from typing import Any
 
 from plantops.kpi import catalog
 from plantops.kpi.query import Group
-from plantops.kpi.render_pdf import DASH, number
+from plantops.kpi.render_pdf import number
 from plantops.kpi.report_model import KpiValue, ParetoLine
 from plantops.kpi.totals import LossTree
 
@@ -44,7 +44,6 @@ FACTORS = (
 NAMES = {"effectiveness": "Performance (effectiveness)"}  # the OEE factor's common name
 OFF_SHIFT = "Between shifts"  # the name of the time outside every shift (key "")
 # the table's headers wrap between words, never inside one ("Availabilit-y")
-TABLE_CSS = ".plantops-trend .ag-header-cell-text { word-break: normal; overflow-wrap: normal; }"
 ABOVE = "above the standard rate (check the routing's standard times)"
 NOTE = f" — {ABOVE}"
 # tooltip text is HTML in ECharts: names typed into master data are escaped
@@ -72,11 +71,11 @@ def tile(kpi: KpiValue) -> Tile:
     return Tile(kpi.key, name, number(kpi.value, kpi.unit) + unit, goal, state)
 
 
-def _percent(value: float | None) -> float | None:
+def percent(value: float | None) -> float | None:
     return None if value is None else round(value * 100, 1)
 
 
-def _hours(seconds: float, decimals: int = 1) -> float:
+def hours(seconds: float, decimals: int = 1) -> float:
     return round(seconds / HOUR, decimals)
 
 
@@ -91,17 +90,17 @@ def loss_waterfall(tree: LossTree) -> dict[str, Any]:
     names = ["Planned busy time", *(loss.name for loss in tree.losses), "Fully productive"]
     base: list[float] = [0.0]
     shown: list[dict[str, Any]] = [
-        {"value": _hours(tree.planned_busy), "itemStyle": {"color": BUSY}}
+        {"value": hours(tree.planned_busy), "itemStyle": {"color": BUSY}}
     ]
     running = tree.planned_busy
     for loss in tree.losses:
         after = running - loss.seconds
-        base.append(_hours(min(running, after)))
+        base.append(hours(min(running, after)))
         colour = FACTOR_COLOUR[loss.factor] if loss.seconds >= 0 else GAIN
-        shown.append({"value": _hours(abs(loss.seconds)), "itemStyle": {"color": colour}})
+        shown.append({"value": hours(abs(loss.seconds)), "itemStyle": {"color": colour}})
         running = after
     base.append(0.0)
-    shown.append({"value": _hours(tree.productive), "itemStyle": {"color": PRODUCTIVE}})
+    shown.append({"value": hours(tree.productive), "itemStyle": {"color": PRODUCTIVE}})
     return {
         "grid": {"left": 60, "right": 20, "top": 30, "bottom": 90},
         "tooltip": {"trigger": "axis", "axisPointer": {"type": "shadow"}},
@@ -206,7 +205,7 @@ def trend_chart(groups: Sequence[Group], by: str, target: float | None) -> dict[
     the sites set one, is a dashed line."""
     over_time = by in OVER_TIME
     values = [factors(g) for g in groups]
-    top = max((_percent(v) or 0.0 for row in values for v in row.values()), default=0.0)
+    top = max((percent(v) or 0.0 for row in values for v in row.values()), default=0.0)
     series: list[dict[str, Any]] = []
     for key, name, colour in FACTORS:
         series.append(
@@ -215,7 +214,7 @@ def trend_chart(groups: Sequence[Group], by: str, target: float | None) -> dict[
                 "type": "line" if over_time else "bar",
                 "itemStyle": {"color": colour},
                 "connectNulls": False,
-                "data": [_percent(v[key]) for v in values],
+                "data": [percent(v[key]) for v in values],
             }
         )
     if target is not None:
@@ -223,7 +222,7 @@ def trend_chart(groups: Sequence[Group], by: str, target: float | None) -> dict[
             "symbol": "none",
             "lineStyle": {"type": "dashed", "color": BUSY},
             "label": {"formatter": "OEE target", "position": "insideEndTop"},
-            "data": [{"yAxis": _percent(target)}],
+            "data": [{"yAxis": percent(target)}],
         }
     # a performance above 100 % (faster than the routing's standard) is marked, not hidden
     tip = (
@@ -251,82 +250,3 @@ def trend_chart(groups: Sequence[Group], by: str, target: float | None) -> dict[
         options["dataZoom"] = [{"type": "slider", "bottom": 5, **window}, {"type": "inside"}]
         options["grid"]["bottom"] = 100
     return options
-
-
-def grid_rows(groups: Sequence[Group]) -> list[dict[str, Any]]:
-    """The grouping's rows for the table: factors in %, quantities, hours."""
-    rows = []
-    for group in groups:
-        t = group.totals
-        rows.append(
-            {
-                "key": group_label(group),
-                "name": group.name if group.name != group.key else "",
-                **{key: _percent(value) for key, value in factors(group).items()},
-                "good": round(t.good, 1),
-                "scrap": round(t.scrap, 1),
-                "rework": round(t.rework, 1),
-                "down_hours": _hours(t.adet, 2),
-                "busy_hours": _hours(t.pbt, 2),
-            }
-        )
-    return rows
-
-
-def _number(field: str, header: str, decimals: int, least: int = 80) -> dict[str, Any]:
-    # flex fills a wide screen; the least width keeps the header's longest word and the
-    # figure whole on a narrow one (the table scrolls sideways then)
-    return {
-        "field": field,
-        "headerName": header,
-        "type": "numericColumn",
-        "flex": 1,
-        "minWidth": least,
-        ":valueFormatter": f"p => p.value == null ? '{DASH}' : p.value.toFixed({decimals})",
-    }
-
-
-def grid_options(by: str, groups: Sequence[Group]) -> dict[str, Any]:
-    """AG Grid options of the grouping's table (sortable, one row per group)."""
-    return {
-        "columnDefs": [
-            {
-                "field": "key",
-                "headerName": GROUPINGS.get(by, by),
-                "pinned": "left",
-                "width": 140,  # "Between shifts" whole
-            },
-            {
-                "field": "name",
-                "headerName": "Name",
-                "flex": 3,
-                "minWidth": 180,
-                "tooltipField": "name",  # a longer name than the column shows whole here
-                "hide": all(g.name in (g.key, "") for g in groups),
-            },  # days, shifts: no names
-            _number("oee", "OEE %", 1),
-            _number("availability", "Availability %", 1, 118),
-            _number("effectiveness", "Performance %", 1, 118)
-            | {":tooltipValueGetter": f"p => p.value > 100 ? {json.dumps(ABOVE)} : undefined"},
-            _number("quality_ratio", "Quality %", 1, 90),
-            _number("good", "Good", 0),
-            _number("scrap", "Scrap", 0),
-            _number("rework", "Rework", 0),
-            *(
-                ()
-                if by == "product"
-                else (
-                    _number("down_hours", "Downtime h", 1, 100),
-                    _number("busy_hours", "Planned busy h", 1, 90),
-                )
-            ),
-        ],  # a product has no time of its own beside its running time
-        "defaultColDef": {
-            "sortable": True,
-            "resizable": True,
-            "wrapHeaderText": True,
-            "autoHeaderHeight": True,
-        },
-        "tooltipShowDelay": 0,
-        "rowData": grid_rows(groups),
-    }

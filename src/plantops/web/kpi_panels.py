@@ -11,6 +11,7 @@ from nicegui import ui
 from plantops.kpi.dashboard import Dashboard
 from plantops.kpi.report_model import ParetoLine
 from plantops.web import kpi_charts as charts
+from plantops.web import kpi_table
 from plantops.web.kpi_choice import ANY, HOUR, Choice, Figures, flag, parse_day
 from plantops.web.shell import Visitor
 
@@ -40,7 +41,7 @@ def draw(who: Visitor, choice: Choice, found: Figures) -> None:
             oee = next((k.target for k in board.kpis if k.key == "oee"), None)
             ui.echart(charts.trend_chart(groups, choice.by, oee)).classes("w-full h-80")
             height = min(len(groups), 12) * 42 + 90  # the headers may wrap to two lines
-            ui.aggrid(charts.grid_options(choice.by, groups)).classes(
+            ui.aggrid(kpi_table.grid_options(choice.by, groups)).classes(
                 "w-full plantops-trend"
             ).style(f"height: {height}px").props('data-testid="trend-table"')
     Downloads(who, choice, found.shifts)

@@ -18,6 +18,7 @@ from nicegui import run, ui
 
 from plantops.errors import DomainError
 from plantops.web import kpi_charts as charts
+from plantops.web import kpi_table
 from plantops.web.kpi_choice import (
     ANY,
     PRESETS,
@@ -60,7 +61,7 @@ class Board:
     def __init__(self, who: Visitor, choice: Choice, problems: list[str]) -> None:
         self.who, self.choice, self.ticket = who, choice, 0
         self.places = Places({}, ())
-        ui.add_css(charts.TABLE_CSS)
+        ui.add_css(kpi_table.TABLE_CSS)
         with ui.card().classes("w-full gap-2"):
             self._span()
             self._filters()

@@ -21,6 +21,7 @@ from plantops.execution.order_actions import Move
 from plantops.execution.order_detail import OrderSheet
 from plantops.web.history import history_panel
 from plantops.web.shell import Visitor, admit, frame, link, perform, read
+from plantops.web.words import late_by
 
 KINDS = {  # the scheduler's kinds of cause, as a planner says them
     "component": "a component's order",
@@ -62,15 +63,6 @@ def span(start: datetime | None, end: datetime | None, zone: ZoneInfo) -> str:
 
 def number(value: Decimal | float | None) -> str:
     return "—" if value is None else f"{Decimal(value).normalize():f}"
-
-
-def late_by(seconds: float) -> str:
-    """How late, said one way on every orders page: hours under 48 h ("5.5 h late"), days
-    from there ("21.5 days late")."""
-    hours = max(seconds, 0) / 3600
-    if hours < 48:
-        return f"{hours:.1f}".removesuffix(".0") + " h late"
-    return f"{hours / 24:.1f}".removesuffix(".0") + " days late"
 
 
 def overdue_seconds(due: date, zone: tzinfo, now: datetime) -> float:

@@ -19,8 +19,9 @@ from nicegui import run, ui
 from plantops.execution import order_views
 from plantops.execution.order_views import LIMIT, STOCK, OrderFilter, OrderLine
 from plantops.types import ON_THE_FLOOR, OrderStatus
-from plantops.web.order_detail import late_by, overdue_seconds  # registers /orders/{ident}
+from plantops.web.order_detail import overdue_seconds  # registers /orders/{ident}
 from plantops.web.shell import Visitor, admit, frame, link, read
+from plantops.web.words import late_by
 
 FLOOR = "floor"  # ?status=floor: every status of an order on the floor
 STATUS_LABELS = {s.value: s.value.replace("_", " ") for s in OrderStatus}

@@ -30,6 +30,7 @@ from plantops.types import OrderStatus, PlanRunKind
 from plantops.web import page_header, plan_orders, what_if
 from plantops.web.home import STYLE
 from plantops.web.signin import signed_in
+from plantops.web.words import late_by
 
 router = APIRouter()
 T = TypeVar("T")
@@ -159,19 +160,13 @@ def _late_orders(orders: list[m.ProductionOrder], items: dict[int, str], zone: s
     )
     head = (
         "<tr><th>Order</th><th>Item</th><th>Due</th><th>Scheduled end</th>"
-        '<th class="number">Late by</th><th>Why</th></tr>'
+        '<th class="number">Late</th><th>Why</th></tr>'
     )
-    worst = f", the latest by {late_by(late[0].late_seconds or 0)}"
+    worst = f", the latest {late_by(late[0].late_seconds or 0)}"
     more = (f'<p class="note">The {SHOWN} latest of {len(late)}: the <a href="/orders?late=1">'
             "Orders</a> page lists them all.</p>") if len(late) > SHOWN else ""  # fmt: skip
     box = _box(f"Late orders <small>{len(late)}{worst}</small>", head, rows)
     return box.replace("</section>", f"{more}</section>") if more else box
-
-
-def late_by(seconds: int) -> str:
-    """Hours while it is a matter of hours, days beyond two of them."""
-    hours = seconds / 3600
-    return f"{hours:.1f} h" if hours < 48 else f"{hours / 24:.1f} days"
 
 
 def _exceptions(found: list[m.PlanException], items: dict[int, str]) -> str:
