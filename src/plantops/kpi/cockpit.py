@@ -21,11 +21,13 @@ from plantops.execution.views import work_centers_now
 from plantops.inventory.material import material
 from plantops.kpi import catalog, floor_facts, query, targets
 from plantops.kpi.dashboard import span
+from plantops.kpi.pareto import lines as pareto_lines
 from plantops.kpi.pareto import pareto
 from plantops.kpi.report_model import ParetoLine, ProductLine, StaffingLine
 from plantops.masterdata.models import Item, ReasonCode
 from plantops.org.models import Site
 from plantops.planning.models import ProductionOrder
+from plantops.planning.schedule_result import why_late
 from plantops.types import ON_THE_FLOOR, OrderStatus, WorkCenterState
 
 TREND_DAYS = 14
@@ -141,20 +143,16 @@ def _reasons(
     session: Session, sites: list[Site], days: dict[str, date], kind: str
 ) -> tuple[ParetoLine, ...]:
     """Scrap or rework by reason over each site's own today, merged by reason name."""
-    amounts: dict[str, list[Any]] = {}
+    merged: dict[str, list[Any]] = {}
     for site in sites:
         day = days[site.code]
         for line in pareto(session, query.Selection(day, day, frozenset({site.id})), kind):
-            found = amounts.setdefault(line.name, [line.code, 0.0, 0])
-            found[1] += line.amount
-            found[2] += line.occurrences
-    total = sum(a for _, a, _ in amounts.values()) or 1.0
-    ranked = sorted(amounts.items(), key=lambda kv: (-kv[1][1], kv[0]))
-    lines, running = [], 0.0
-    for name, (code, amount, occurrences) in ranked:
-        running += amount
-        lines.append(ParetoLine(code, name, amount, occurrences, amount / total, running / total))
-    return tuple(lines)
+            found = merged.setdefault(line.name, [line.code, line.name, 0.0, 0])
+            found[2] += line.amount
+            found[3] += line.occurrences
+    return tuple(
+        pareto_lines([(code, name, amount, count) for code, name, amount, count in merged.values()])
+    )
 
 
 def _merged(lines: list[ProductLine]) -> list[ProductLine]:
@@ -208,19 +206,9 @@ def _late(
     ).all()  # fmt: skip
     return tuple(
         OrderFlag(codes[o.site_id], o.code, item, float(o.quantity), o.status.value, o.due_date,
-                  o.late_seconds / 3600 if o.late_seconds else None, _why(o.explanation))
+                  o.late_seconds / 3600 if o.late_seconds else None, why_late(o.explanation))
         for o, item in rows
     ), count  # fmt: skip
-
-
-def _why(explanation: dict[str, Any] | None) -> str:
-    """The scheduler's chain of causes in words: what held up the order's last operation."""
-    if not explanation:
-        return ""
-    chain = [str(c.get("detail", "")) for c in explanation.get("chain", []) if c.get("detail")]
-    bottlenecks = ", ".join(explanation.get("bottlenecks", []))
-    said = "; ".join(chain[:3])
-    return f"{said} (bottleneck: {bottlenecks})" if bottlenecks else said
 
 
 def _shortages(

@@ -17,7 +17,7 @@ from plantops.kpi.elements import CenterInput, OpenOperation, Output, StateChang
 from plantops.kpi.shifts import NamedShift, Period, periods
 from plantops.masterdata import calendar as cal
 from plantops.masterdata import models as m
-from plantops.masterdata.availability import shift_calendar
+from plantops.masterdata.availability import shift_calendar, site_calendars
 from plantops.org.models import Site
 from plantops.planning.models import ProductionOrder
 from plantops.types import LossCategory
@@ -44,14 +44,7 @@ def read_site(session: Session, site: Site, first: date, last: date) -> list[Cen
         .options(selectinload(m.WorkCenter.downtime_windows))
         .order_by(m.WorkCenter.id)
     ).all()
-    calendars = {
-        c.id: c
-        for c in session.scalars(
-            select(m.Calendar)
-            .where(m.Calendar.site_id == site.id)
-            .options(selectinload(m.Calendar.shifts), selectinload(m.Calendar.exceptions))
-        )
-    }
+    calendars = site_calendars(session, site.id)
     losses: dict[int, LossCategory] = {
         row.id: row.loss_category
         for row in session.execute(

@@ -6,7 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy.orm import Session
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
 
 from plantops.access.caller import Caller
 from plantops.errors import Conflict, ValidationFailed
@@ -27,6 +28,17 @@ class WorkCenterAvailability:
     end: datetime
     intervals: tuple[cal.Interval, ...]
     available_seconds: int
+
+
+def site_calendars(session: Session, site_id: int) -> dict[int, m.Calendar]:
+    """The site's calendars by id, with their shifts and exceptions (what shift_calendar
+    reads), in one query per relation."""
+    rows = session.scalars(
+        select(m.Calendar)
+        .where(m.Calendar.site_id == site_id)
+        .options(selectinload(m.Calendar.shifts), selectinload(m.Calendar.exceptions))
+    ).all()
+    return {c.id: c for c in rows}
 
 
 def _check_window(start: datetime, end: datetime) -> None:

@@ -16,7 +16,7 @@ from plantops.access.roles import Action, Domain
 from plantops.errors import NotFound
 from plantops.masterdata import calendar as cal
 from plantops.masterdata import models as md
-from plantops.masterdata.availability import shift_calendar
+from plantops.masterdata.availability import shift_calendar, site_calendars
 from plantops.planning import models as m
 from plantops.planning import queries
 from plantops.planning.models import OperationPin
@@ -80,14 +80,7 @@ def board(session: Session, caller: Caller, site_id: int, now: datetime | None =
     ).all()
     start = now - timedelta(days=SHADED_BEFORE)
     until = now + timedelta(days=SHADED_DAYS)
-    calendars = {
-        c.id: c
-        for c in session.scalars(
-            select(md.Calendar)
-            .where(md.Calendar.site_id == site.id)
-            .options(selectinload(md.Calendar.shifts), selectinload(md.Calendar.exceptions))
-        )
-    }
+    calendars = site_calendars(session, site.id)
     lanes = tuple(
         Lane(c.id, c.code, c.name, _off(calendars[c.calendar_id], c, site.time_zone, start, until))
         for c in centers

@@ -86,6 +86,16 @@ def place(
     return Placed(tuple(placed), orders, figures, shop.work_center_ids)
 
 
+def why_late(explanation: dict[str, Any] | None) -> str:
+    """An order's stored explanation (see place) in one line: the first causes of its
+    lateness, then the bottlenecks; "" when it has none."""
+    if not explanation:
+        return ""
+    causes = [str(c.get("detail", "")) for c in explanation.get("chain", [])[:3]]
+    necks = ", ".join(str(b) for b in explanation.get("bottlenecks", []))
+    return "; ".join(causes) + (f" (bottlenecks: {necks})" if necks else "")
+
+
 _TIME = re.compile(r"\b(until|before|after|at|from|by|ended) (\d+)\b")
 
 

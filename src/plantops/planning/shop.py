@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session, selectinload
 from plantops.errors import FieldError
 from plantops.masterdata import calendar as cal
 from plantops.masterdata import models as md
-from plantops.masterdata.availability import shift_calendar
+from plantops.masterdata.availability import shift_calendar, site_calendars
 from plantops.planning import crews
 from plantops.planning import models as m
 from plantops.planning.pinned import held
@@ -86,7 +86,7 @@ def read_shop(
             selectinload(md.WorkCenter.setup_matrix), selectinload(md.WorkCenter.downtime_windows)
         )
     ).all()
-    calendars = _calendars(session, site_id)
+    calendars = site_calendars(session, site_id)
     shop.work_center_ids = {c.code: c.id for c in centers}
     names = {c.id: c.code for c in centers}
     skills = dict(
@@ -114,15 +114,6 @@ def read_shop(
     }
     _check_crews(shop, needs, on_shift)
     return shop
-
-
-def _calendars(session: Session, site_id: int) -> dict[int, md.Calendar]:
-    rows = session.scalars(
-        select(md.Calendar)
-        .where(md.Calendar.site_id == site_id)
-        .options(selectinload(md.Calendar.shifts), selectinload(md.Calendar.exceptions))
-    ).all()
-    return {c.id: c for c in rows}
 
 
 def _intervals(

@@ -147,17 +147,6 @@ class RecordDialog:
                 ui.label(located(error))
 
 
-def open_record(
-    who: Visitor,
-    spec: ResourceSpec,
-    record: dict[str, Any] | None,
-    refs: dict[str, dict[str, str]],
-    saved: Saved,
-    reason: Callable[[], str | None],
-) -> None:
-    RecordDialog(who, spec, record, refs, saved, reason)
-
-
 def open_history(who: Visitor, spec: ResourceSpec, record: dict[str, Any]) -> None:
     with ui.dialog() as dialog, ui.card().classes("w-[60rem] max-w-full"):
         ui.label(f"History of {spec.label} {record['code']}").classes("text-xl font-semibold")

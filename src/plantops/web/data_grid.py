@@ -28,7 +28,7 @@ from plantops.web.data_cells import (
     located,
     messages_at,
 )
-from plantops.web.data_detail import open_history, open_record
+from plantops.web.data_detail import RecordDialog, open_history
 from plantops.web.data_tables import MOST_ROWS, choices, label, may_change, record_columns, rows
 from plantops.web.shell import Visitor, read
 
@@ -209,14 +209,14 @@ class MasterGrid:
         )
 
     def _add(self) -> None:
-        open_record(self.who, self.spec, None, self.refs, self._put, self._reason)
+        RecordDialog(self.who, self.spec, None, self.refs, self._put, self._reason)
 
     def _open(self, key: str | None) -> None:
         record = self.records.get(str(key)) if key else None
         if record is None:
             ui.notify("Select a row first", type="info")
             return
-        open_record(self.who, self.spec, record, self.refs, self._put, self._reason)
+        RecordDialog(self.who, self.spec, record, self.refs, self._put, self._reason)
 
     def _history(self) -> None:
         record = self.records.get(self.selected or "")

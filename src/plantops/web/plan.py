@@ -24,6 +24,7 @@ from plantops.masterdata.models import Item
 from plantops.org.models import Site
 from plantops.planning import models as m
 from plantops.planning import queries, rough_cut, runs, whatif
+from plantops.planning.schedule_result import why_late
 from plantops.planning.schemas import PlanRunIn
 from plantops.storage.engine import unit_of_work
 from plantops.types import OrderStatus, PlanRunKind
@@ -135,14 +136,6 @@ def _moves(moves: list[dict[str, Any]], zone: str) -> str:
     )
 
 
-def _why(explanation: dict[str, Any] | None) -> str:
-    if not explanation:
-        return ""
-    causes = [escape(c.get("detail", "")) for c in explanation.get("chain", [])[:3]]
-    necks = ", ".join(escape(b) for b in explanation.get("bottlenecks", []))
-    return "; ".join(causes) + (f" (bottlenecks: {necks})" if necks else "")
-
-
 def _late_orders(orders: list[m.ProductionOrder], items: dict[int, str], zone: str) -> str:
     late = sorted((o for o in orders if o.late_seconds), key=lambda o: -(o.late_seconds or 0))
     if not late:
@@ -153,7 +146,8 @@ def _late_orders(orders: list[m.ProductionOrder], items: dict[int, str], zone: s
         f"<tr><td><code>{escape(o.code)}</code></td>"
         f"<td>{escape(items.get(o.item_id, '?'))}</td>"
         f"<td>{o.due_date}</td><td>{o.scheduled_end.astimezone(local):%a %d %b %H:%M}</td>"
-        f'<td class="number">{late_by(o.late_seconds or 0)}</td><td>{_why(o.explanation)}</td>'
+        f'<td class="number">{late_by(o.late_seconds or 0)}</td>'
+        f"<td>{escape(why_late(o.explanation))}</td>"
         "</tr>"
         for o in late[:SHOWN]
         if o.scheduled_end is not None
