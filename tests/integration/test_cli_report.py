@@ -61,8 +61,14 @@ def test_bad_input_is_one_line_naming_the_option(configured: Engine) -> None:
     assert code == 1 and "date: 'yesterday' is not a date" in said
     code, said = _run("report", "daily", "--format", "pdf", "--site", "NOPE")
     assert code == 1 and "site: no site has the code 'NOPE'" in said
-    code, said = _run("report", "shift", "--format", "pdf", "--site", "DE-STR", "--shift", "Tea")
-    assert code == 1 and "shift:" in said
+    wednesday = datetime.now(UTC).date() - timedelta(days=(datetime.now(UTC).weekday() - 2) % 7)
+    tea = ("--site", "DE-STR", "--date", str(wednesday), "--shift", "Tea")  # a day it works
+    code, said = _run("report", "shift", "--format", "pdf", *tea)
+    assert code == 1 and "shift: 'Tea' is not a shift of the day (Early, Day, Late, Night)" in said, said
+    # on a day without shifts (the demo plant works Monday to Friday) the day is named
+    sunday = wednesday + timedelta(days=4)
+    code, said = _run("report", "shift", "-f", "pdf", "--site", "DE-STR", "--date", str(sunday))
+    assert code == 1 and f"day: DE-STR has no shift on {sunday}" in said, said
     code, said = _run("kpi", "show", "--by", "fortnight")
     assert code == 1 and "group_by" in said
     code, said = _run("report", "daily", "--format", "pdf", "--user", "nobody")

@@ -210,6 +210,12 @@ def _completed(page: Any, panel: Any) -> None:
     count(page, good=2)  # corrected: nothing short, nothing to confirm
     pad.get_by_role("button", name="Complete", exact=True).click()
     panel.locator('[data-status="completed"]').wait_for()
+    # the server's floor no longer lists it; the panel keeps it, done, until the next tap
+    dispatch = page.get_by_role("region", name="Dispatch list")
+    expect(dispatch).to_contain_text("Nothing to run on this work center.")
+    expect(panel.locator("[data-status]")).to_have_text("completed")
+    expect(panel).to_contain_text("Completed. Tap the next operation in the dispatch list.")
+    looks_disabled(panel.get_by_role("button", name="Complete"))
 
 
 def _refused(page: Any, floor: Floor, weld: dict[str, Any]) -> None:

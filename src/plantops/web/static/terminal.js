@@ -43,6 +43,7 @@ already applied, so the screen stays true to what the operator did while offline
     config: null, // {user, csrf, events, centers, chosen}
     floor: null, // {workCenter, operations, reasons, timeZone}
     chosenOp: null,
+    finished: null, // the chosen operation as it was completed, gone from the dispatch list
     sending: false,
     retryIn: 0, // ms until the next attempt, while the network is away
     delay: 1000,
@@ -426,7 +427,8 @@ already applied, so the screen stays true to what the operator did while offline
 
   function chosen() {
     const found = my.floor.operations.find((o) => o.id === my.chosenOp);
-    return found ? opNow(found) : null;
+    if (found) return opNow(found);
+    return my.finished && my.finished.id === my.chosenOp ? my.finished : null;
   }
 
   function button(label, style, enabled, action) {
@@ -478,6 +480,9 @@ already applied, so the screen stays true to what the operator did while offline
         button("Good / scrap", "primary", going, () => countPad(op, false)),
         button("Complete", "primary", going, () => countPad(op, true)),
       ),
+      s === "completed"
+        ? h("p", { class: "pt-hint" }, "Completed. Tap the next operation in the dispatch list.")
+        : null,
     );
   }
 
@@ -720,6 +725,7 @@ already applied, so the screen stays true to what the operator did while offline
   // ---- what the page (terminal.py) calls
   function choose(id) {
     my.chosenOp = id;
+    my.finished = null;
     if (my.floor) localStorage.setItem(storeKey(`op.${my.floor.workCenter.id}`), String(id));
     render();
   }
@@ -740,10 +746,14 @@ already applied, so the screen stays true to what the operator did while offline
     if (seen === my.seen) return; // nothing changed: the buttons stay under the finger
     my.seen = seen;
     const sameCenter = my.floor && my.floor.workCenter.id === floor.workCenter.id;
+    // The operation just completed leaves the dispatch list; the panel keeps showing it, as
+    // completed, until the operator taps the next one (it does not jump to another by itself).
+    const leaving = sameCenter && chosen();
+    const stillOpen = floor.operations.some((o) => o.id === my.chosenOp);
+    my.finished = !stillOpen && leaving && leaving.status === "completed" ? leaving : null;
     my.floor = floor;
     localStorage.setItem(storeKey("work_center"), String(floor.workCenter.id));
-    if (!sameCenter || !floor.operations.some((o) => o.id === my.chosenOp))
-      my.chosenOp = firstChoice(floor.operations);
+    if (!sameCenter || (!stillOpen && !my.finished)) my.chosenOp = firstChoice(floor.operations);
     render();
   }
 
