@@ -169,6 +169,69 @@ def test_a_pin_moves_the_operation_into_working_time_and_approves_its_order(
         assert held(session, order.site_id) == {}
 
 
+def test_undo_puts_back_the_slot_the_earlier_pin_and_the_proposal(
+    planned: sessionmaker[Session],
+) -> None:
+    with planned() as session:
+        placed, order = _welding(session)
+        slot = (placed.work_center_id, placed.starts_at, placed.ends_at)
+        weld2 = _center(session, "WELD2")
+    with unit_of_work(planned) as session:
+        first = pins.pin_operation(session, SYSTEM, placed.id, weld2, _local(9, 8), now=NOW)
+    with unit_of_work(planned) as session:  # moved again: this pin replaces the first
+        second = pins.pin_operation(session, SYSTEM, placed.id, weld2, _local(10, 8), now=NOW)
+    assert second.pin.id == first.pin.id and not second.approved
+    with unit_of_work(planned) as session:
+        pins.undo_pin(session, SYSTEM, second.pin.id, second.before)
+    with planned() as session:  # back to the first pin, as it was made
+        pin = session.scalars(select(OperationPin)).one()
+        assert (pin.work_center_id, pin.starts_at) == (weld2, _local(9, SHIFT_START + 2))
+        moved = session.get_one(m.ScheduledOperation, placed.id)
+        assert (moved.starts_at, moved.ends_at) == (first.pin.starts_at, first.ends_at)
+        assert session.get_one(m.ProductionOrder, order.id).status is OrderStatus.approved
+    with unit_of_work(planned) as session:
+        pins.undo_pin(session, SYSTEM, first.pin.id, first.before)
+    with planned() as session:  # back to the plan's slot, unpinned and proposed again
+        assert session.scalar(select(func.count()).select_from(OperationPin)) == 0
+        moved = session.get_one(m.ScheduledOperation, placed.id)
+        assert (moved.work_center_id, moved.starts_at, moved.ends_at) == slot
+        assert session.get_one(m.ProductionOrder, order.id).status is OrderStatus.proposed
+        trail = session.scalars(
+            select(AuditRecord.action)
+            .where(AuditRecord.entity.in_(("operation_pin", "production_order")))
+            .order_by(AuditRecord.id)
+        ).all()
+        assert list(trail) == ["update", "pin", "pin", "pin", "unpin", "update"]
+    with pytest.raises(NotFound, match="let go already"), unit_of_work(planned) as session:
+        pins.undo_pin(session, SYSTEM, first.pin.id, first.before)
+
+
+def test_undo_after_a_plan_run_lets_the_pin_go_and_keeps_the_new_schedule(
+    planned: sessionmaker[Session],
+) -> None:
+    with planned() as session:
+        placed, order = _welding(session)
+        weld2 = _center(session, "WELD2")
+    with unit_of_work(planned) as session:
+        done = pins.pin_operation(session, SYSTEM, placed.id, weld2, _local(9, 8), now=NOW)
+    with unit_of_work(planned) as session:
+        site = session.scalars(select(Site.id)).one()
+        run_id = request_run(session, SYSTEM, PlanRunIn(site_id=site, today=MON)).id
+    execute_run(planned, run_id)
+    with unit_of_work(planned) as session:
+        pins.undo_pin(session, SYSTEM, done.pin.id, done.before)
+    with planned() as session:
+        assert session.scalar(select(func.count()).select_from(OperationPin)) == 0
+        # the run's schedule stands: nothing is put back into a slot it no longer has
+        rows = session.scalars(
+            select(m.ScheduledOperation).where(
+                m.ScheduledOperation.production_order_id == order.id,
+                m.ScheduledOperation.operation_id == placed.operation_id,
+            )
+        ).all()
+        assert [(r.work_center_id, r.starts_at) for r in rows] == [(weld2, done.pin.starts_at)]
+
+
 def test_a_pin_is_refused_naming_the_field_and_writes_nothing(
     planned: sessionmaker[Session],
 ) -> None:

@@ -175,22 +175,37 @@ def test_a_plan_run_and_a_drag_and_pin_on_the_board(
         asked.get_by_role("button", name="Cancel").click()
         asked.wait_for(state="detached")
         assert _pins(factory) == []
-        # pinned, then undone
+        # pinned, then undone: back where the plan put it, its order as it was
         _drag(page, bar["x"], bar["y"], bar["tx"], bar["ty"])
         asked.get_by_role("button", name="Pin").click()
         page.get_by_text("Pinned from").wait_for()
         page.get_by_text("1 pinned").wait_for()
         assert len(_pins(factory)) == 1
         page.locator(".q-notification").get_by_role("button", name="Undo").click()
-        page.get_by_text("Unpinned: the next plan run places it again").wait_for()
+        page.get_by_text("Undone: the operation is back where it was").wait_for()
         page.get_by_text("0 pinned").wait_for()
         assert _pins(factory) == []
+        with factory() as session:
+            again = session.get_one(m.ScheduledOperation, bar["id"])
+            assert (again.work_center_id, again.starts_at, again.ends_at) == (
+                placed.work_center_id, placed.starts_at, placed.ends_at
+            )  # fmt: skip
+            assert session.get_one(m.ProductionOrder, order.id).status is order.status
 
-        # pinned where it stands now (WELD2) by the dialog's "Move and pin"
+        # dropped on WELD2 again, then pinned where it stands by the dialog's "Move and pin"
+        _drag(page, bar["x"], bar["y"], bar["tx"], bar["ty"])
+        asked.get_by_role("button", name="Pin").click()
+        asked.wait_for(state="detached")
+        page.get_by_text("1 pinned").wait_for()
         where = page.evaluate(WHERE, bar["id"])
+        for _ in range(50):  # until the chart is redrawn with the bar on WELD2's lane
+            if abs(where["y"] - bar["ty"]) < 8:
+                break
+            page.wait_for_timeout(100)
+            where = page.evaluate(WHERE, bar["id"])
         page.mouse.click(where["x"], where["y"])
         page.get_by_test_id("pin-button").click()
-        page.get_by_text("1 pinned").wait_for()
+        page.get_by_test_id("pin-button").wait_for(state="detached")  # the dialog closes
         with factory() as session:
             pin = session.scalars(select(OperationPin)).one()
             moved = session.get_one(m.ScheduledOperation, bar["id"])

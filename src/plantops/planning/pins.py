@@ -42,13 +42,28 @@ FURTHEST = timedelta(days=366)  # a pin further out than any plan's horizon is a
 
 
 @dataclass(frozen=True)
+class Before:
+    """Where a pin found everything, so that its Undo can put it all back: the operation's
+    slot, the pin it replaced (work center, start, by whom, when) and whether pinning
+    approved a proposed order."""
+
+    scheduled_operation_id: int
+    work_center_id: int
+    starts_at: datetime
+    ends_at: datetime
+    pin: tuple[int, datetime, str, datetime] | None
+    approved: bool
+
+
+@dataclass(frozen=True)
 class Pinned:
-    """What pinning did: the pin, where the operation now stands, and whether its order had
-    to be approved for it."""
+    """What pinning did: the pin, where the operation now stands, whether its order had to
+    be approved for it, and what was there before."""
 
     pin: OperationPin
     ends_at: datetime
     approved: bool
+    before: Before
 
 
 def pin_operation(
@@ -84,6 +99,11 @@ def pin_operation(
         )
     )
     old = _described(pin) if pin else None
+    before = Before(
+        placed.id, placed.work_center_id, placed.starts_at, placed.ends_at,
+        (pin.work_center_id, pin.starts_at, pin.pinned_by, pin.pinned_at) if pin else None,
+        approved,
+    )  # fmt: skip
     if pin is None:
         pin = OperationPin(
             site_id=order.site_id,
@@ -99,7 +119,7 @@ def pin_operation(
     audit.append(
         session, caller, "pin", "operation_pin", pin.id, order.site_id, old, _described(pin)
     )
-    return Pinned(pin, ends_at, approved)
+    return Pinned(pin, ends_at, approved, before)
 
 
 def unpin(session: Session, caller: Caller, pin_id: int) -> int:
@@ -112,6 +132,41 @@ def unpin(session: Session, caller: Caller, pin_id: int) -> int:
     session.delete(pin)
     session.flush()
     audit.append(session, caller, "unpin", "operation_pin", pin_id, pin.site_id, old, None)
+    return pin_id
+
+
+def undo_pin(session: Session, caller: Caller, pin_id: int, before: Before) -> int:
+    """Undo a pin just made: the earlier pin back (or none), the operation back in its slot
+    and its order back to proposed, where a plan run or another move has not changed them
+    since (what changed since stays as it is, and the pin goes all the same)."""
+    caller.require(Domain.planning, Action.update, "the schedule")
+    pin = session.get(OperationPin, pin_id)
+    if pin is None or not caller.scope.allows(pin.site_id):
+        raise NotFound(f"pin {pin_id} not found: it was let go already")
+    order = session.get_one(m.ProductionOrder, pin.production_order_id)
+    placed = session.get(m.ScheduledOperation, before.scheduled_operation_id)
+    if (
+        placed is not None
+        and (placed.work_center_id, placed.starts_at) == (pin.work_center_id, pin.starts_at)
+        and placed.production_order_id == order.id
+    ):
+        placed.work_center_id = before.work_center_id
+        placed.starts_at, placed.ends_at = before.starts_at, before.ends_at
+    old = _described(pin)
+    if before.pin is None:
+        session.delete(pin)
+        session.flush()
+        audit.append(session, caller, "unpin", "operation_pin", pin_id, pin.site_id, old, None)
+    else:
+        pin.work_center_id, pin.starts_at, pin.pinned_by, pin.pinned_at = before.pin
+        session.flush()
+        audit.append(
+            session, caller, "pin", "operation_pin", pin_id, pin.site_id, old, _described(pin)
+        )
+    if before.approved and order.status is OrderStatus.approved:
+        set_status(
+            session, caller, "production_order", order.id, OrderStatus.proposed, "pin undone"
+        )
     return pin_id
 
 

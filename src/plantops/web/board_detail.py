@@ -10,7 +10,7 @@ from datetime import UTC, date, datetime, timedelta
 from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
-from nicegui import events, ui
+from nicegui import app, events, ui
 from sqlalchemy.orm import Session
 
 from plantops.access.caller import Caller
@@ -240,6 +240,8 @@ def pin_at(
         said = f"Pinned from {local(done.pin.starts_at, zone)} to {local(done.ends_at, zone)}"
         if done.approved:
             said += "; the order is approved (a plan run would replace a proposal)"
+        # what the Undo puts back stays on the server, with this browser tab's page
+        app.storage.client.setdefault(UNDO, {})[done.pin.id] = done.before
         undo = f"() => emitEvent('{UNDO}', {{pin: {done.pin.id}}})"
         action = {"label": "Undo", "color": "white", ":handler": undo}
         ui.notification(said, type="positive", timeout=10, close_button="OK", actions=[action])
@@ -259,13 +261,17 @@ def plain(errors: list[FieldError]) -> str:
 
 
 def listen_for_undo(who: Visitor, changed: Callable[[], None]) -> None:
-    """The page answers a pin's Undo: the pin goes, and the next plan run places the operation."""
+    """The page answers a pin's Undo: the operation back where it was, with the pin it had
+    before (or none) and its order's status as it was."""
 
     def undo(event: events.GenericEventArguments) -> None:
         args = event.args[0] if isinstance(event.args, list) else event.args
+        before = app.storage.client.get(UNDO, {}).pop(int(args["pin"]), None)
+        if before is None:
+            return  # undone already: a second tap on the same Undo
         pin_id = int(args["pin"])
-        if perform(who, lambda s, c: pins.unpin(s, c, pin_id)) is not None:
-            ui.notify("Unpinned: the next plan run places it again", type="info")
+        if perform(who, lambda s, c: pins.undo_pin(s, c, pin_id, before)) is not None:
+            ui.notify("Undone: the operation is back where it was", type="info")
             changed()
 
     ui.on(UNDO, undo)
