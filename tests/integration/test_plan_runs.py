@@ -3,7 +3,7 @@ frozen fence, refusing inconsistent data whole, cancelling, one run per site at 
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
@@ -19,7 +19,7 @@ from plantops.cli.main import app
 from plantops.demo.loader import load_demo
 from plantops.errors import Conflict, InvalidTransition, NotFound
 from plantops.integration.service import import_plant
-from plantops.masterdata.models import Calendar, Item
+from plantops.masterdata.models import Calendar, DowntimeWindow, Item, WorkCenter
 from plantops.org.models import Site
 from plantops.planning import models as m
 from plantops.planning.orders import set_status
@@ -347,6 +347,30 @@ def test_a_run_whose_orders_cannot_be_scheduled_says_why(plant: sessionmaker[Ses
     assert run.summary is not None and run.summary["production_orders"] > 0
     schedule = run.summary["schedule"]
     assert schedule["status"] == "infeasible" and "WELD" in schedule["reason"]
+
+
+def test_the_command_fails_when_a_site_gets_no_schedule(
+    plant: sessionmaker[Session], configured: Engine
+) -> None:
+    """A cron job or script running the plan learns that the floor has nothing to follow:
+    the orders are planned and stored, the reason is said, and the exit code is 1."""
+    with unit_of_work(plant) as session:
+        weld = session.scalars(select(WorkCenter).where(WorkCenter.code == "WELD")).one()
+        session.add(
+            DowntimeWindow(
+                work_center_id=weld.id, starts_at=datetime(2025, 1, 1, tzinfo=UTC),
+                ends_at=datetime(2028, 1, 1, tzinfo=UTC), reason="rebuilt",
+            )
+        )  # fmt: skip
+    args = ["plan", "run", "--site", "B1", "--today", "2026-03-02", "--schedule-seconds", "1"]
+    result = runner.invoke(app, args)
+    said = " ".join(result.output.split())
+    assert result.exit_code == 1, said
+    assert "site B1: no schedule: operation" in said and "WELD" in said
+    with plant() as session:
+        run = session.scalars(select(m.PlanRun).order_by(m.PlanRun.id.desc())).one()
+    assert run.status is PlanRunStatus.succeeded and run.summary is not None
+    assert run.summary["production_orders"] > 0
 
 
 def test_an_extra_shift_already_past_or_under_way_adds_only_what_is_left(

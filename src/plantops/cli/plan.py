@@ -87,7 +87,8 @@ def run_command(
                 failed += 1
                 _problems(code, run.problems)
             unscheduled = ((run.summary or {}).get("schedule") or {}).get("reason")
-            if unscheduled:
+            if unscheduled:  # planned, but nothing a floor could follow: a script must know
+                failed += 1
                 console.print(f"[yellow]site {escape(code)}: no schedule[/]: {escape(unscheduled)}")
         console.print(table)
     if failed:
