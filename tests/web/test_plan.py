@@ -56,7 +56,7 @@ def test_the_plan_page_runs_the_plan_and_shows_what_it_says(base_url: str, engin
     assert "<strong>succeeded</strong>" in page
     made = re.search(r"<strong>(\d+)</strong>production orders", page)
     assert made is not None and int(made[1]) >= 5  # SO-3 is within the horizon now
-    assert "<strong>0%</strong>on-time delivery" in page
+    assert "<strong>0%</strong>sales lines planned on time" in page
     why = re.findall(r'<td class="number">[\d.]+ (?:h|days) late</td><td>([^<]+)</td></tr>', page)
     assert why and all(why), "every late order says why"
     assert "<td>past due</td>" in page
