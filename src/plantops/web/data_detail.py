@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from plantops.access.caller import Caller
 from plantops.access.roles import Action
-from plantops.errors import FieldError, StaleVersion, ValidationFailed
+from plantops.errors import FieldError, NotFound, StaleVersion, ValidationFailed
 from plantops.resources.fields import Schema
 from plantops.resources.service import create_record, snapshot, update_record
 from plantops.resources.spec import ResourceSpec
@@ -23,6 +23,7 @@ from plantops.web.history import history_panel
 from plantops.web.shell import Visitor
 
 Saved = Callable[[dict[str, Any]], None]
+Fresh = Callable[[], dict[str, Any] | None]  # the record as stored now (None: deleted)
 
 
 def _input(column: Column, value: Any, refs: dict[str, dict[str, str]], editable: bool) -> Any:
@@ -52,8 +53,10 @@ class RecordDialog:
         refs: dict[str, dict[str, str]],
         saved: Saved,
         reason: Callable[[], str | None],
+        fresh: Fresh | None = None,
     ) -> None:
         self.who, self.spec, self.record, self.saved, self.reason = who, spec, record, saved, reason
+        self.fresh = fresh
         action = Action.update if record else Action.create
         self.editable = may_change(who.caller, spec, action)
         self.inputs: dict[str, Any] = {}
@@ -128,10 +131,21 @@ class RecordDialog:
             self.saved(result)
             self.dialog.close()
             ui.notify(f"Saved {spec.label} {result['code']}", type="positive")
-        elif isinstance(error, StaleVersion):
-            self._show([FieldError((), f"{error.detail}: close and open the record again")])
+        elif isinstance(error, StaleVersion | NotFound):
+            self._show([FieldError((), self._lost_race())])
         elif error is not None:
             self._show(field_errors(error))
+
+    def _lost_race(self) -> str:
+        """Someone else changed (or deleted) the record since the form was opened: the grid
+        is brought up to date, so that opening the record again starts from their version."""
+        named = f"{self.spec.label} {(self.record or {}).get('code')}"
+        if self.fresh is not None and self.fresh() is None:
+            return f"{named} was deleted by someone else since you opened it."
+        return (
+            f"someone else changed {named} since you opened it. Close this form and open the "
+            "record again to make your change on their version."
+        )
 
     def _show(self, errors: list[FieldError]) -> None:
         at_fields = messages_at(errors)

@@ -5,6 +5,7 @@ said above the grid in plain words, until the next edit; nothing is written."""
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from nicegui import events, ui
@@ -106,7 +107,9 @@ class MasterGrid:
             ui.button("Open", icon="open_in_new", on_click=lambda: self._open(self.selected)).props(
                 'outline no-caps data-testid="data-open"'
             )
-            ui.button("History", icon="history", on_click=self._history).props("outline no-caps")
+            ui.button("History", icon="history", on_click=self._history).props(
+                'outline no-caps data-testid="data-history"'
+            )
             if may_change(caller, self.spec, Action.delete):
                 ui.button("Delete", icon="delete", on_click=self._confirm_delete).props(
                     'outline no-caps color=negative data-testid="data-delete"'
@@ -165,7 +168,7 @@ class MasterGrid:
             self._say(None)
             ui.notify(f"Saved {spec.label} {saved['code']}: {label(field)}", type="positive")
         elif isinstance(error, StaleVersion | NotFound):
-            self._reload(key, error.detail)
+            self._reload(key)
         elif error is not None:
             self._refuse(key, field, value, field_errors(error, field))
 
@@ -191,21 +194,33 @@ class MasterGrid:
                 self._push(row)
         self.marked.clear()
 
-    def _reload(self, key: str, why: str) -> None:
-        """Someone else changed or deleted the record: show theirs, say so."""
+    def _drop(self, key: str) -> None:
+        self.records.pop(key, None)
+        self.rows[:] = [r for r in self.rows if r["_key"] != key]
+        self.grid.run_grid_method("applyTransaction", {"remove": [{"_key": key}]})
+
+    def _fresh(self, key: str) -> dict[str, Any] | None:
+        """The record as stored now, put in its row (None, and the row gone: deleted), so that
+        the next change, in the grid or in its dialog, starts from the version that won."""
         spec, ident = self.spec, int(key)
         try:
             record = read(self.who, lambda s, c: snapshot(spec, get_record(s, spec, c, ident)))
         except NotFound:
-            self.records.pop(key, None)
-            self.rows[:] = [r for r in self.rows if r["_key"] != key]
-            self.grid.run_grid_method("applyTransaction", {"remove": [{"_key": key}]})
-            self._say(f"Not saved: {spec.label} {ident} was deleted by someone else.")
-            return
+            self._drop(key)
+            return None
         self._put(record)
+        return record
+
+    def _reload(self, key: str, undone: str = "Not saved") -> None:
+        """Someone else changed or deleted the record: show theirs, say so (in the record's
+        words: its id and version numbers mean nothing to the person)."""
+        named = f"{self.spec.label} {self.records.get(key, {}).get('code', key)}"
+        if self._fresh(key) is None:
+            self._say(f"{undone}: {named} was deleted by someone else.")
+            return
         self._say(
-            f"Not saved: {why}. Someone else changed {spec.label} {record['code']}: "
-            "its row shows their version now; make your change again."
+            f"{undone}: someone else changed {named} since you opened it. "
+            "Its row shows their version now; make your change again."
         )
 
     def _add(self) -> None:
@@ -216,7 +231,8 @@ class MasterGrid:
         if record is None:
             ui.notify("Select a row first", type="info")
             return
-        RecordDialog(self.who, self.spec, record, self.refs, self._put, self._reason)
+        fresh = partial(self._fresh, str(record["id"]))  # a stale save brings the row up to date
+        RecordDialog(self.who, self.spec, record, self.refs, self._put, self._reason, fresh)
 
     def _history(self) -> None:
         record = self.records.get(self.selected or "")
@@ -250,14 +266,12 @@ class MasterGrid:
 
         done, error = attempt(self.who, remove)
         dialog.close()
-        if isinstance(error, StaleVersion):
-            self._reload(key, error.detail)
+        if isinstance(error, StaleVersion | NotFound):
+            self._reload(key, "Not deleted")
         elif error is not None:
             self._say(f"Not deleted: {error.detail}")
         elif done:
-            self.records.pop(key, None)
-            self.rows[:] = [r for r in self.rows if r["_key"] != key]
-            self.grid.run_grid_method("applyTransaction", {"remove": [{"_key": key}]})
+            self._drop(key)
             self.selected = None
             self._say(None)
             ui.notify(f"Deleted {spec.label} {record['code']}", type="positive")
