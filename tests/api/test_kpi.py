@@ -19,6 +19,7 @@ from plantops.demo.history import create_history
 from plantops.demo.loader import load_demo
 from plantops.org.models import Site
 from tests.accounts import add_user
+from tests.history import days_back
 
 # the history ends "now": its rows are fresh (refreshed when made) for a minute of a test
 NOW = datetime.now(UTC)
@@ -28,7 +29,7 @@ DAY = (NOW.date()).isoformat()
 @pytest.fixture
 def plant(engine: Engine, api: httpx.Client) -> dict[str, int]:
     load_demo(engine)
-    create_history(engine, days=2, seed=3, now=NOW)
+    create_history(engine, days=days_back(NOW), seed=3, now=NOW)
     with Session(engine) as session:
         return {code: ident for code, ident in session.execute(select(Site.code, Site.id))}
 

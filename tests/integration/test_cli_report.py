@@ -19,6 +19,7 @@ from plantops.demo.history import create_history
 from plantops.demo.loader import load_demo
 from plantops.kpi import reports
 from plantops.storage.engine import make_session_factory, unit_of_work
+from tests.history import days_back
 
 runner = CliRunner()
 
@@ -31,7 +32,7 @@ def _run(*args: str) -> tuple[int, str]:
 def test_reports_as_files_and_kpis_in_the_terminal(configured: Engine, tmp_path: Path) -> None:
     load_demo(configured)
     now = datetime.now(UTC)
-    create_history(configured, days=2, seed=3, now=now)
+    create_history(configured, days=days_back(now), seed=3, now=now)
     yesterday = now.astimezone(ZoneInfo("Asia/Shanghai")).date() - timedelta(days=1)
     code, said = _run("report", "daily", "--format", "pdf", "--output", str(tmp_path))
     assert code == 0, said
