@@ -32,10 +32,13 @@ def worker(database: Path, seconds: float, down_hours: float) -> None:
 
     from plantops.access.caller import SYSTEM
     from plantops.demo import build_plant
-    from plantops.execution import reschedule as rs
     from plantops.execution.models import OrderOperation
     from plantops.execution.recording import record
     from plantops.execution.release import release
+    from plantops.execution.reschedule import request_reschedule
+    from plantops.execution.reschedule_before import read_before
+    from plantops.execution.reschedule_moves import list_moves
+    from plantops.execution.reschedule_repair import REPAIR, repair
     from plantops.execution.runs import execute
     from plantops.execution.schemas import DownIn, EventIn, RescheduleIn
     from plantops.integration.service import import_plant
@@ -103,20 +106,20 @@ def worker(database: Path, seconds: float, down_hours: float) -> None:
                 )
             ).one()
             asked = RescheduleIn(site_id=site_id, down=[DownIn(work_center_id=center, until=until)])
-            run = rs.request_reschedule(session, SYSTEM, asked)
+            run = request_reschedule(session, SYSTEM, asked)
             session.flush()
             rid = run.id
         with consistent_read(factory) as session:
             run = session.get_one(m.PlanRun, rid)
             site = session.get_one(Site, site_id)
             shop = read_shop(session, site.id, site.time_zone, run.today, run.horizon_days)
-            before = rs.read_before(session, site, run)
-        for way, objective in (("repair", rs.REPAIR), ("fresh", OBJECTIVE)):
+            before = read_before(session, site, run)
+        for way, objective in (("repair", REPAIR), ("fresh", OBJECTIVE)):
             clock = time.perf_counter()
-            repaired = rs.repair(shop, before, seconds, factory, rid, None, objective)
+            repaired = repair(shop, before, seconds, factory, rid, None, objective)
             solve_s = time.perf_counter() - clock
             assert repaired.placed is not None, (code, way, repaired.figures)
-            moves = rs.list_moves(shop, before, repaired.placed, repaired.firm_released)
+            moves = list_moves(shop, before, repaired.placed, repaired.firm_released)
             shifted = [abs(mv.shift) for mv in moves if mv.shift is not None]
             late = [t.late_seconds for t in repaired.placed.orders.values() if t.late_seconds]
             figures = {

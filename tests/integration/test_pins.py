@@ -19,7 +19,8 @@ from plantops.access.models import AuditRecord
 from plantops.access.roles import Role
 from plantops.access.scope import Scope
 from plantops.errors import Forbidden, NotFound, ValidationFailed
-from plantops.execution.reschedule import execute_reschedule, moves_of, request_reschedule
+from plantops.execution.reschedule import execute_reschedule, request_reschedule
+from plantops.execution.reschedule_moves import moves_of
 from plantops.execution.schemas import DownIn, RescheduleIn
 from plantops.integration.service import import_plant
 from plantops.masterdata.models import Calendar, WorkCenter

@@ -12,7 +12,8 @@ from plantops.api.auth import caller, sessions
 from plantops.api.planning import launched
 from plantops.api.problems import problem_responses
 from plantops.api.records import strict_body
-from plantops.execution import reschedule
+from plantops.execution.reschedule import request_reschedule
+from plantops.execution.reschedule_moves import moves_of
 from plantops.execution.schemas import RescheduleIn, ScheduleMoveOut
 from plantops.planning.schemas import PlanRunOut
 from plantops.storage.engine import unit_of_work
@@ -40,7 +41,7 @@ def start_reschedule(
     response: Response,
 ) -> Any:
     with unit_of_work(sessions(request)) as session:
-        run = reschedule.request_reschedule(session, caller(request), data)
+        run = request_reschedule(session, caller(request), data)
         out = PlanRunOut.model_validate(run)
     return launched(request, response, out)
 
@@ -56,4 +57,4 @@ def start_reschedule(
 )
 def run_moves(request: Request, ident: Ident) -> Any:
     with unit_of_work(sessions(request)) as session:
-        return reschedule.moves_of(session, caller(request), ident)
+        return moves_of(session, caller(request), ident)

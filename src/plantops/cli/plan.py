@@ -237,7 +237,8 @@ def reschedule_command(
     from sqlalchemy import select
 
     from plantops.access.caller import SYSTEM
-    from plantops.execution.reschedule import moves_of, request_reschedule
+    from plantops.execution.reschedule import request_reschedule
+    from plantops.execution.reschedule_moves import moves_of
     from plantops.execution.runs import execute
     from plantops.org.models import Site
     from plantops.planning import models as m

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from plantops.access.caller import Caller
 from plantops.errors import DomainError, NotFound, ValidationFailed
-from plantops.execution import reschedule
+from plantops.execution.reschedule_moves import moves_of
 from plantops.masterdata.models import Item
 from plantops.org.models import Site
 from plantops.planning import models as m
@@ -244,7 +244,7 @@ def render(
             )
             body += _figures(done)
             if done.kind is PlanRunKind.reschedule:
-                body += _moves(reschedule.moves_of(session, caller, done.id), site.time_zone)
+                body += _moves(moves_of(session, caller, done.id), site.time_zone)
             body += _late_orders(made, items, site.time_zone)
             body += plan_orders.orders_box(made, bought, items, site.code, csrf)
             planned = next((r for r in recent if r.scenario_id is None and r.summary

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from plantops.execution.reschedule import without
+from plantops.execution.reschedule_repair import without
 
 SHIFT = ((21600, 79200), (108000, 165600))
 
