@@ -74,7 +74,8 @@ def test_an_order_runs_through_its_operations(floor: Floor, factory: sessionmake
     # welded on the alternative work center: the operation follows it there
     ok(floor.send("operation_start", order_operation_id=weld["id"], quantity=9,
                   work_center_id=floor.center["WELD2"]))  # fmt: skip
-    assert floor.api.get(f"/work_centers/{floor.center['WELD2']}/dispatch_list").json()
+    (line,) = floor.api.get(f"/work_centers/{floor.center['WELD2']}/dispatch_list").json()
+    assert (line["operation"]["id"], line["item_code"], line["uom"]) == (weld["id"], "FRAME", "pcs")
     finished = ok(floor.send("operation_complete", order_operation_id=weld["id"], good=8, rework=1,
                              reason_code_id=floor.reason["RW"]))  # fmt: skip
     assert finished["order_status"] == "completed"

@@ -277,7 +277,8 @@ def dispatch_list(request: Request, ident: Ident) -> Any:
             DispatchLineOut(
                 operation=OrderOperationOut.model_validate(line.operation),
                 order_code=line.order_code, order_status=line.order_status,
-                item_code=line.item_code, due_date=line.due_date, priority=line.priority,
+                item_code=line.item_code, uom=line.uom, due_date=line.due_date,
+                priority=line.priority,
                 waits_for=line.waits_for,
             )
             for line in lines

@@ -115,6 +115,7 @@ class DispatchLineOut(BaseModel):
     order_code: str
     order_status: OrderStatus
     item_code: str
+    uom: str = Field(description="the item's unit: pieces (pcs, ea, ...) are counted whole")
     due_date: date
     priority: int
     waits_for: str | None = Field(description="what it waits for; null: it may start")

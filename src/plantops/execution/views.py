@@ -46,6 +46,7 @@ class DispatchLine:
     order_code: str
     order_status: OrderStatus
     item_code: str
+    uom: str  # the item's unit: pieces are counted whole
     due_date: Any
     priority: int
     waits_for: str | None  # None: it may start (or is under way)
@@ -59,7 +60,7 @@ def dispatch_list(session: Session, caller: Caller, work_center_id: int) -> list
     if center is None or not caller.scope.allows(center.site_id):
         raise NotFound(f"work center {work_center_id} not found")
     rows = session.execute(
-        select(OrderOperation, ProductionOrder, Item.code)
+        select(OrderOperation, ProductionOrder, Item.code, Item.uom)
         .join(ProductionOrder, ProductionOrder.id == OrderOperation.production_order_id)
         .join(Item, Item.id == ProductionOrder.item_id)
         .where(
@@ -74,14 +75,32 @@ def dispatch_list(session: Session, caller: Caller, work_center_id: int) -> list
             OrderOperation.id,
         )
     ).all()
-    before = _previous_steps(session, [op for op, _, _ in rows])
+    before = _previous_steps(session, [op for op, _, _, _ in rows])
     return [
         DispatchLine(
-            op, order.code, order.status, item, order.due_date, order.priority,
+            op, order.code, order.status, item, uom, order.due_date, order.priority,
             _waits_for(op, order, before.get(op.id)),
         )
-        for op, order, item in rows
+        for op, order, item, uom in rows
     ]  # fmt: skip
+
+
+def open_operations_per_center(
+    session: Session, caller: Caller, center_ids: list[int]
+) -> dict[int, int]:
+    """How many open operations each work center has: its dispatch list's length."""
+    _read(caller)
+    if not center_ids:
+        return {}
+    rows = session.execute(
+        select(OrderOperation.work_center_id, func.count())
+        .where(
+            OrderOperation.work_center_id.in_(center_ids),
+            OrderOperation.status.in_(OPEN_OPERATIONS),
+        )
+        .group_by(OrderOperation.work_center_id)
+    )
+    return {center: int(count) for center, count in rows}
 
 
 def _previous_steps(

@@ -1,11 +1,7 @@
 """What the terminal shows of the floor, read through the services as the caller: the work
 centers it may be set to, and for one of them its state, its dispatch list and the site's
 reasons for stops and scrap, as plain values the terminal's script (static/terminal.js)
-draws from.
-
-Two reads here belong in execution.views and are asked for there (each work center's count
-of open operations, and the unit of each dispatch line's item); until then they are one
-query each, scoped like the views'."""
+draws from."""
 
 from __future__ import annotations
 
@@ -14,15 +10,11 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from plantops.access.caller import Caller
-from plantops.access.roles import Action, Domain
 from plantops.execution import views
 from plantops.execution.checks import counts_pieces
-from plantops.execution.models import OrderOperation
-from plantops.masterdata.models import Item
 from plantops.masterdata.service import REASON_CODES, WORK_CENTERS
 from plantops.resources.service import ListQuery, list_records
 from plantops.types import ReasonKind
@@ -46,38 +38,13 @@ def stations(session: Session, caller: Caller, site_id: int | None) -> list[Stat
     page = list_records(
         session, WORK_CENTERS, caller, ListQuery(site_id=site_id, sort="code", limit=MOST)
     )
-    counts = _open_counts(session, caller, [c.id for c in page.items])
+    counts = views.open_operations_per_center(session, caller, [c.id for c in page.items])
     return [Station(c.id, c.site_id, c.code, c.name, counts.get(c.id, 0)) for c in page.items]
-
-
-def _open_counts(session: Session, caller: Caller, center_ids: list[int]) -> dict[int, int]:
-    """How many open operations each work center has (belongs in execution.views)."""
-    caller.require(Domain.execution, Action.read, "the floor")
-    if not center_ids:
-        return {}
-    rows = session.execute(
-        select(OrderOperation.work_center_id, func.count())
-        .where(
-            OrderOperation.work_center_id.in_(center_ids),
-            OrderOperation.status.in_(views.OPEN_OPERATIONS),
-        )
-        .group_by(OrderOperation.work_center_id)
-    )
-    return {center: int(count) for center, count in rows}
-
-
-def _units(session: Session, site_id: int, codes: set[str]) -> dict[str, str]:
-    """The unit of measure of each item (belongs in execution.views.DispatchLine)."""
-    if not codes:
-        return {}
-    query = select(Item.code, Item.uom).where(Item.site_id == site_id, Item.code.in_(codes))
-    return {code: uom for code, uom in session.execute(query)}
 
 
 def floor(session: Session, caller: Caller, station: Station, time_zone: str) -> dict[str, Any]:
     """The station now: its state, its dispatch list in sequence, the site's reasons."""
     lines = views.dispatch_list(session, caller, station.id)
-    units = _units(session, station.site_id, {line.item_code for line in lines})
     now = next(
         (
             c
@@ -96,7 +63,7 @@ def floor(session: Session, caller: Caller, station: Station, time_zone: str) ->
             "since": _moment(now.since if now else None),
             "reasonId": now.reason_code_id if now else None,
         },
-        "operations": [_line(line, units.get(line.item_code, "")) for line in lines],
+        "operations": [_line(line) for line in lines],
         "reasons": {
             kind.value: _reasons(session, caller, station.site_id, kind)
             for kind in (ReasonKind.downtime, ReasonKind.scrap)
@@ -104,14 +71,14 @@ def floor(session: Session, caller: Caller, station: Station, time_zone: str) ->
     }
 
 
-def _line(line: views.DispatchLine, uom: str) -> dict[str, Any]:
+def _line(line: views.DispatchLine) -> dict[str, Any]:
     op = line.operation
     return {
         "id": op.id,
         "order": line.order_code,
         "item": line.item_code,
-        "uom": uom,
-        "whole": counts_pieces(uom),  # the pad refuses a fraction, as the server does
+        "uom": line.uom,
+        "whole": counts_pieces(line.uom),  # the pad refuses a fraction, as the server does
         "sequence": op.sequence,
         "name": op.name,
         "status": op.status.value,
