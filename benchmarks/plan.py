@@ -92,7 +92,8 @@ def demo_worker(database: Path) -> None:
     from plantops.access.caller import SYSTEM
     from plantops.org.models import Site
     from plantops.planning import models as m
-    from plantops.planning.runs import execute_run, request_run
+    from plantops.planning.run_requests import request_run
+    from plantops.planning.runs import execute_run
     from plantops.planning.schemas import PlanRunIn
     from plantops.storage.engine import make_engine, make_session_factory, unit_of_work
 

@@ -45,7 +45,8 @@ def worker(database: Path, seconds: float, down_hours: float) -> None:
     from plantops.masterdata.models import WorkCenter
     from plantops.org.models import Site
     from plantops.planning import models as m
-    from plantops.planning.runs import end, request_run
+    from plantops.planning.run_outcome import end
+    from plantops.planning.run_requests import request_run
     from plantops.planning.schedule_input import OBJECTIVE
     from plantops.planning.schemas import PlanRunIn
     from plantops.planning.shop import read_shop

@@ -43,7 +43,8 @@ def run(backend: str) -> dict[str, Any]:
     from plantops.demo.history import create_history
     from plantops.demo.loader import load_demo
     from plantops.org.models import Site
-    from plantops.planning.runs import execute_run, request_run
+    from plantops.planning.run_requests import request_run
+    from plantops.planning.runs import execute_run
     from plantops.planning.schemas import PlanRunIn
     from plantops.simulation.rates_file import load
     from plantops.simulation.replay import plan_floor

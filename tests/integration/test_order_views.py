@@ -24,7 +24,8 @@ from plantops.org.models import Site
 from plantops.planning import models as m
 from plantops.planning.policy import set_policy
 from plantops.planning.queries import pegging
-from plantops.planning.runs import execute_run, request_run
+from plantops.planning.run_requests import request_run
+from plantops.planning.runs import execute_run
 from plantops.planning.schemas import PlanningPolicyIn, PlanRunIn
 from plantops.storage.engine import make_session_factory, unit_of_work
 from plantops.types import OrderStatus

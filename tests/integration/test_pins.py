@@ -31,7 +31,8 @@ from plantops.planning.models import OperationPin
 from plantops.planning.orders import set_status
 from plantops.planning.pinned import held
 from plantops.planning.policy import set_policy
-from plantops.planning.runs import execute_run, request_run
+from plantops.planning.run_requests import request_run
+from plantops.planning.runs import execute_run
 from plantops.planning.schemas import PlanningPolicyIn, PlanRunIn
 from plantops.storage.engine import make_session_factory, unit_of_work
 from plantops.types import OrderStatus, PlanRunKind, PlanRunStatus

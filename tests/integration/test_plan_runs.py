@@ -24,7 +24,8 @@ from plantops.org.models import Site
 from plantops.planning import models as m
 from plantops.planning.orders import set_status
 from plantops.planning.policy import set_policy
-from plantops.planning.runs import cancel_run, execute_run, request_run
+from plantops.planning.run_requests import cancel_run, request_run
+from plantops.planning.runs import execute_run
 from plantops.planning.schemas import PlanningPolicyIn, PlanRunIn, ScenarioIn
 from plantops.planning.whatif import create_scenario
 from plantops.storage.engine import make_session_factory, unit_of_work

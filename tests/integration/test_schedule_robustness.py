@@ -15,7 +15,8 @@ from plantops.cli.main import app
 from plantops.demo.loader import load_demo
 from plantops.org.models import Site
 from plantops.planning import models as m
-from plantops.planning.runs import execute_run, request_run
+from plantops.planning.run_requests import request_run
+from plantops.planning.runs import execute_run
 from plantops.planning.schemas import PlanRunIn
 from plantops.simulation.model import Rates
 from plantops.simulation.rates_file import load

@@ -169,7 +169,8 @@ def test_a_database_full_of_plans_migrates_down_and_up_again(engine: Engine) -> 
     """SQLite alters tables by copying them: with rows referring to them (orders to their
     plan run, everything to its site), that must still work, and keep every row."""
     from plantops.demo.loader import load_demo
-    from plantops.planning.runs import execute_run, request_run
+    from plantops.planning.run_requests import request_run
+    from plantops.planning.runs import execute_run
     from plantops.planning.schemas import PlanRunIn
     from plantops.storage.engine import make_session_factory, unit_of_work
     from plantops.storage.migrate import current_revision, upgrade

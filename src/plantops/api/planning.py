@@ -16,7 +16,7 @@ from plantops.api.records import strict_body
 from plantops.execution import release
 from plantops.org.models import Site
 from plantops.planning import models as m
-from plantops.planning import orders, policy, queries, rough_cut, runs
+from plantops.planning import orders, policy, queries, rough_cut, run_requests
 from plantops.planning.rough_cut import MAX_WEEKS
 from plantops.planning.schemas import (
     PlanExceptionOut,
@@ -65,7 +65,7 @@ def start_run(
     response: Response,
 ) -> Any:
     with unit_of_work(sessions(request)) as session:
-        out = PlanRunOut.model_validate(runs.request_run(session, caller(request), data))
+        out = PlanRunOut.model_validate(run_requests.request_run(session, caller(request), data))
     return launched(request, response, out)
 
 
@@ -83,7 +83,7 @@ def list_runs(
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
 ) -> Any:
     with unit_of_work(sessions(request)) as session:
-        found = runs.recent_runs(session, caller(request), site_id, limit)
+        found = run_requests.recent_runs(session, caller(request), site_id, limit)
         return [PlanRunOut.model_validate(r) for r in found]
 
 
@@ -95,7 +95,7 @@ def list_runs(
 )
 def get_run(request: Request, ident: Ident) -> Any:
     with unit_of_work(sessions(request)) as session:
-        return PlanRunOut.model_validate(runs.get_run(session, caller(request), ident))
+        return PlanRunOut.model_validate(run_requests.get_run(session, caller(request), ident))
 
 
 @router.post(
@@ -108,7 +108,7 @@ def get_run(request: Request, ident: Ident) -> Any:
 )
 def cancel_run(request: Request, ident: Ident) -> Any:
     with unit_of_work(sessions(request)) as session:
-        return PlanRunOut.model_validate(runs.cancel_run(session, caller(request), ident))
+        return PlanRunOut.model_validate(run_requests.cancel_run(session, caller(request), ident))
 
 
 @router.get(
@@ -267,4 +267,4 @@ def get_rough_cut(
 
 def _site_today(session: Any, site_id: int) -> date:
     site = session.get(Site, site_id)
-    return runs.site_today(site) if site is not None else date.today()
+    return run_requests.site_today(site) if site is not None else date.today()

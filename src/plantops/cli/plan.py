@@ -60,7 +60,7 @@ def run_command(
     from plantops.execution.runs import execute
     from plantops.org.models import Site
     from plantops.planning import models as m
-    from plantops.planning.runs import request_run
+    from plantops.planning.run_requests import request_run
     from plantops.storage.engine import make_engine, make_session_factory, unit_of_work
     from plantops.storage.migrate import upgrade
 
@@ -192,7 +192,7 @@ def capacity_command(
     from plantops.access.caller import SYSTEM
     from plantops.org.models import Site
     from plantops.planning.rough_cut import rough_cut
-    from plantops.planning.runs import site_today
+    from plantops.planning.run_requests import site_today
     from plantops.storage.engine import make_engine, make_session_factory
     from plantops.storage.migrate import upgrade
 

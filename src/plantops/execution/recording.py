@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from plantops.access.caller import Caller
 from plantops.access.roles import Action, Domain
 from plantops.errors import DomainError, ValidationFailed
-from plantops.execution import floor, journal, stations
+from plantops.execution import floor, floor_locks, journal, stations
 from plantops.execution.checks import field_problems
 from plantops.execution.journal import Entry
 from plantops.execution.lifecycle import CLOCK_EVENTS, OPERATION_EVENTS, ORDER_EVENTS, EventKind
@@ -71,7 +71,7 @@ def record(
     if problems:
         raise ValidationFailed(f"{problems[0].pointer()[1:]}: {problems[0].message}", problems)
     if alone:
-        floor.hold(session, [event])
+        floor_locks.hold(session, [event])
     try:
         if alone or (fast and not guarded(session, event)):
             row = _append(session, caller, event, body, now)
@@ -143,7 +143,7 @@ def record_each(
     known = txcache.of(session, "event_keys")
     known.update(dict.fromkeys(keys))  # looked up at once: absent unless found below
     known.update(journal.recorded(session, keys))
-    floor.hold(session, [s.event for s in sent if known[s.event.idempotency_key] is None])
+    floor_locks.hold(session, [s.event for s in sent if known[s.event.idempotency_key] is None])
     results: list[Recorded | DomainError] = []
     for one in sent:
         try:

@@ -32,18 +32,9 @@ from plantops.execution.views import work_centers_now
 from plantops.masterdata import models as md
 from plantops.org.models import Site
 from plantops.planning import models as m
-from plantops.planning.runs import (
-    Clock,
-    Progress,
-    Refused,
-    advance,
-    claim,
-    outcome,
-    queue,
-    site_today,
-    storing,
-    succeed,
-)
+from plantops.planning.run_outcome import Refused, outcome, storing, succeed
+from plantops.planning.run_phases import Clock, Progress, advance, claim
+from plantops.planning.run_requests import queue, site_today
 from plantops.planning.shop import read_shop
 from plantops.planning.sites import visible_site
 from plantops.planning.snapshot import policy_of

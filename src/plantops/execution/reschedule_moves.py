@@ -14,7 +14,8 @@ from plantops.access.caller import Caller
 from plantops.execution.reschedule_before import Before
 from plantops.masterdata import models as md
 from plantops.planning import models as m
-from plantops.planning.runs import get_run, stands_pinned
+from plantops.planning.run_pins import stands_pinned
+from plantops.planning.run_requests import get_run
 from plantops.planning.schedule_result import Placed, PlacedOperation
 from plantops.planning.shop import Shop
 from plantops.types import OrderStatus

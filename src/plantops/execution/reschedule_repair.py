@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy.orm import Session, sessionmaker
 
 from plantops.execution.reschedule_before import Before
-from plantops.planning.runs import Progress, reporter
+from plantops.planning.run_phases import Progress, reporter
 from plantops.planning.schedule_input import build_problem, operation_id
 from plantops.planning.schedule_result import Placed, place
 from plantops.planning.shop import Shop

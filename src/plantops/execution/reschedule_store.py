@@ -20,7 +20,8 @@ from plantops.execution.reschedule_repair import Repaired
 from plantops.masterdata import models as md
 from plantops.planning import models as m
 from plantops.planning.results import order_times, store_schedule
-from plantops.planning.runs import Refused, pins_let_go, requester
+from plantops.planning.run_outcome import Refused, requester
+from plantops.planning.run_pins import pins_let_go
 from plantops.planning.schedule_result import Placed
 from plantops.planning.shop import Shop
 from plantops.types import OperationStatus, OrderStatus

@@ -10,7 +10,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from plantops.execution.floor_state import read_floor
 from plantops.execution.reschedule import execute_reschedule
 from plantops.planning import models as m
-from plantops.planning.runs import Progress, execute_run
+from plantops.planning.run_phases import Progress
+from plantops.planning.runs import execute_run
 from plantops.types import PlanRunKind
 
 

@@ -12,7 +12,7 @@ from plantops.access.caller import Caller
 from plantops.access.roles import Action, Domain
 from plantops.errors import NotFound
 from plantops.planning import models as m
-from plantops.planning.runs import get_run
+from plantops.planning.run_requests import get_run
 from plantops.types import OrderStatus
 
 MAX_LEVELS = 30  # deeper than any bill of materials; a guard, not a limit anyone meets

@@ -15,7 +15,7 @@ from plantops.access.roles import Action, Domain
 from plantops.errors import Conflict, FieldError, NotFound, StaleVersion, ValidationFailed
 from plantops.org.models import Site
 from plantops.planning import models as m
-from plantops.planning.runs import ACTIVE
+from plantops.planning.run_outcome import ACTIVE
 from plantops.planning.scenarios import CHANGES
 from plantops.planning.schemas import ScenarioIn, ScenarioOut
 from plantops.types import PlanRunStatus

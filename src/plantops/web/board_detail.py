@@ -17,7 +17,7 @@ from plantops.access.caller import Caller
 from plantops.access.roles import Action, Domain
 from plantops.errors import FieldError, NotFound, ValidationFailed
 from plantops.execution.floor_state import read_floor
-from plantops.planning import gantt, pins, runs
+from plantops.planning import gantt, pins, run_requests
 from plantops.planning.gantt import Bar, Board, OrderStory
 from plantops.web.shell import Visitor, link, perform, read
 from plantops.web.words import late_by
@@ -103,7 +103,7 @@ def _plan_today(who: Visitor, run_id: int | None) -> date | None:
     """The day the plan that placed the order started from."""
     if run_id is None:
         return None
-    return read(who, lambda s, c: runs.get_run(s, c, run_id)).today
+    return read(who, lambda s, c: run_requests.get_run(s, c, run_id)).today
 
 
 def no_reason(due: date, plan_today: date | None) -> str:

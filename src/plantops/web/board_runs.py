@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from plantops.access.caller import Caller
 from plantops.access.roles import Action, Domain
 from plantops.planning import models as m
-from plantops.planning import runs, whatif
+from plantops.planning import run_outcome, run_requests, whatif
 from plantops.planning.schemas import PlanRunIn
 from plantops.types import PlanRunStatus
 from plantops.web import nice
@@ -56,7 +56,7 @@ class RunPanel:
         self.timer = ui.timer(POLL, self.look, active=False)
         self._show(self._latest())
         latest = self._latest()
-        if latest is not None and latest.status in runs.ACTIVE:
+        if latest is not None and latest.status in run_outcome.ACTIVE:
             self._watch(latest.id)
 
     def pins_changed(self, pinned: int) -> None:
@@ -66,7 +66,7 @@ class RunPanel:
     def run(self) -> None:
         def ask(session: Session, caller: Caller) -> int:
             wanted = PlanRunIn(site_id=self.site_id, schedule_seconds=float(self.effort.value))
-            return runs.request_run(session, caller, wanted).id
+            return run_requests.request_run(session, caller, wanted).id
 
         run_id = perform(self.who, ask)
         if run_id is None:
@@ -86,9 +86,9 @@ class RunPanel:
     def look(self) -> None:
         if self.watching is None:
             return
-        found = read(self.who, lambda s, c: runs.get_run(s, c, self.watching or 0))
+        found = read(self.who, lambda s, c: run_requests.get_run(s, c, self.watching or 0))
         self._show(found)
-        if found.status in runs.ACTIVE:
+        if found.status in run_outcome.ACTIVE:
             return
         self.timer.deactivate()
         self.watching = None
@@ -100,14 +100,14 @@ class RunPanel:
         self.finished()
 
     def _latest(self) -> m.PlanRun | None:
-        recent = read(self.who, lambda s, c: runs.recent_runs(s, c, self.site_id, 10))
+        recent = read(self.who, lambda s, c: run_requests.recent_runs(s, c, self.site_id, 10))
         return next((r for r in recent if r.scenario_id is None), None)
 
     def _show(self, found: m.PlanRun | None) -> None:
         if found is None:
             self.state.text = "The plan was never run for this site."
             return
-        active = found.status in runs.ACTIVE
+        active = found.status in run_outcome.ACTIVE
         self.bar.visible = active
         self.bar.value = found.progress
         said = f"Run {found.id}: {found.status.value}"

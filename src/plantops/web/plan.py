@@ -23,7 +23,7 @@ from plantops.execution.reschedule_moves import moves_of
 from plantops.masterdata.models import Item
 from plantops.org.models import Site
 from plantops.planning import models as m
-from plantops.planning import queries, rough_cut, runs, whatif
+from plantops.planning import queries, rough_cut, run_outcome, run_requests, whatif
 from plantops.planning.schedule_result import why_late
 from plantops.planning.schemas import PlanRunIn
 from plantops.storage.engine import unit_of_work
@@ -73,7 +73,7 @@ def _run_box(run: m.PlanRun | None, site: Site, csrf: str) -> str:
     if run is None:
         return f'<section class="box"><h2>Plan</h2><p>Never run for this site.</p>{form}</section>'
     state = f"run {run.id}: <strong>{escape(run.status.value)}</strong>"
-    if run.status in runs.ACTIVE:
+    if run.status in run_outcome.ACTIVE:
         state += f" · {escape(run.phase)} · {run.progress:.0%}"
     when = f"asked by {escape(run.requested_by)} at {run.requested_at:%Y-%m-%d %H:%M} UTC"
     problems = "".join(
@@ -227,9 +227,9 @@ def render(
     if site is None:
         body += "<p>No site to plan. Load the demo plant with <code>plantops demo</code>.</p>"
     else:
-        recent = runs.recent_runs(session, caller, site.id, 50)
+        recent = run_requests.recent_runs(session, caller, site.id, 50)
         run = next((r for r in recent if r.scenario_id is None), None)
-        active = any(r.status in runs.ACTIVE for r in recent)
+        active = any(r.status in run_outcome.ACTIVE for r in recent)
         body += _run_box(run, site, csrf)
         done = next((r for r in recent if r.scenario_id is None and r.summary), None)
         if done is not None:
@@ -342,7 +342,7 @@ def run_plan(
 ) -> Response:
     def ask(session: Session, caller: Caller) -> int:
         asked = PlanRunIn(site_id=_site(session, caller, site).id, scenario_id=scenario)
-        return runs.request_run(session, caller, asked).id
+        return run_requests.request_run(session, caller, asked).id
 
     run_id = _act(request, site, csrf, ask)
     if isinstance(run_id, Response):

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from plantops.access.caller import Caller
 from plantops.org.models import Site
 from plantops.planning import models as m
-from plantops.planning import runs, whatif
+from plantops.planning import run_outcome, whatif
 from plantops.planning.mrp.units import shown
 from plantops.planning.schemas import ScenarioIn
 
@@ -172,7 +172,7 @@ def _scenario(
     state = ""
     if last is not None:
         state = f" · run {last.id}: <strong>{escape(last.status.value)}</strong>"
-        if last.status in runs.ACTIVE:
+        if last.status in run_outcome.ACTIVE:
             state += f" · {escape(last.phase)} · {last.progress:.0%}"
     actions = (
         f'<form method="post" action="/plan/run" class="inline">{hidden}'
