@@ -82,6 +82,18 @@ def _choose(page: Any, field: str, option: str) -> None:
     page.get_by_role("option", name=option, exact=True).click()
 
 
+def _added(page: Any, code: str) -> None:
+    """Saved from the form: its row shows in the grid (what stays, unlike the notification);
+    if not, the form's state is the clue."""
+    try:
+        _code(page, code).wait_for()
+    except Exception as error:
+        screenshots(page, f"data-add-{code.lower()}-not-saved")
+        form = page.get_by_role("dialog")
+        said = form.inner_text() if form.count() else "(no form open)"
+        raise AssertionError(f"{code} not in the grid; the form says: {said}") from error
+
+
 def test_adding_an_item_and_a_work_center(
     chromium: Any, sqlite_base_url: str, sqlite_engine: Engine
 ) -> None:
@@ -114,8 +126,7 @@ def test_adding_an_item_and_a_work_center(
 
         _type(page, "code", "BOLT")
         page.get_by_test_id("record-save").click()
-        page.get_by_text("Saved item BOLT").wait_for()
-        _code(page, "BOLT").wait_for()
+        _added(page, "BOLT")
         expect(_cell(page, "BOLT", "name")).to_have_text("Bolt M8")
         expect(_cell(page, "BOLT", "item_type")).to_have_text("Raw material")
         bolt = _item(sessions, "BOLT")
@@ -136,8 +147,7 @@ def test_adding_an_item_and_a_work_center(
         assert _count(sessions, WorkCenter, code="DRILL") == 0
         _type(page, "parallel_capacity", "2")
         page.get_by_test_id("record-save").click()
-        page.get_by_text("Saved work center DRILL").wait_for()
-        _code(page, "DRILL").wait_for()
+        _added(page, "DRILL")
         expect(_cell(page, "DRILL", "parallel_capacity")).to_have_text("2")
         with unit_of_work(sessions) as session:
             drill = session.scalar(select(WorkCenter).where(WorkCenter.code == "DRILL"))
