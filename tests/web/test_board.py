@@ -49,6 +49,7 @@ FIND_WELD = """() => {
 WHERE = """(id) => {
   const chart = CHART, sid = {seriesId: 'operations'};
   const v = chart.getOption().series[1].data.map(d => d.value).find(v => v[3] === id);
+  if (!v) return null;  // not drawn (yet): the chart is being redrawn
   const box = document.querySelector('.nicegui-echart').getBoundingClientRect();
   const a = chart.convertToPixel(sid, [v[1], v[0]]);
   return {x: box.left + a[0] + 6, y: box.top + a[1]};
@@ -198,11 +199,12 @@ def test_a_plan_run_and_a_drag_and_pin_on_the_board(
         asked.wait_for(state="detached")
         page.get_by_text("1 pinned").wait_for()
         where = page.evaluate(WHERE, bar["id"])
-        for _ in range(50):  # until the chart is redrawn with the bar on WELD2's lane
-            if abs(where["y"] - bar["ty"]) < 8:
+        for _ in range(100):  # until the chart is redrawn with the bar on WELD2's lane
+            if where is not None and abs(where["y"] - bar["ty"]) < 8:
                 break
             page.wait_for_timeout(100)
             where = page.evaluate(WHERE, bar["id"])
+        assert where is not None and abs(where["y"] - bar["ty"]) < 8, where
         page.mouse.click(where["x"], where["y"])
         page.get_by_test_id("pin-button").click()
         page.get_by_test_id("pin-button").wait_for(state="detached")  # the dialog closes

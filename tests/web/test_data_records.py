@@ -4,6 +4,7 @@ its history after an edit, and an edit made on a version someone else has change
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -74,7 +75,21 @@ def _open_table(page: Any, table: str, code: str) -> None:
 
 
 def _type(page: Any, field: str, text: str) -> None:
-    page.get_by_test_id(f"field-{field}").fill(text)  # the testid is on the <input> itself
+    typed = page.get_by_test_id(f"field-{field}")  # the testid is on the <input> itself
+    typed.fill(text)
+    expect(typed).to_have_value(text)
+
+
+def _marked(page: Any, field: str, wrong: bool = True) -> None:
+    """Wait until the form has drawn the refusal at the field (or cleared it): typing the
+    correction before then races the refusal's redraw of the input, which on a slow machine
+    can put the refused value back under the keystrokes."""
+    around = page.locator(".q-field").filter(has=page.get_by_test_id(f"field-{field}"))
+    state = re.compile(r"\bq-field--error\b")
+    if wrong:
+        expect(around).to_have_class(state)
+    else:
+        expect(around).not_to_have_class(state)
 
 
 def _choose(page: Any, field: str, option: str) -> None:
@@ -112,6 +127,7 @@ def test_adding_an_item_and_a_work_center(
         problem = page.get_by_test_id("record-problem")
         problem.get_by_text("Name is required").wait_for()
         problem.get_by_text("Lead time (days) must be 0 or more").wait_for()
+        _marked(page, "lead_time_days")
         screenshots(page, "data-add-refused")
         assert _count(sessions, Item, code="BOLT") == 0
 
@@ -121,6 +137,7 @@ def test_adding_an_item_and_a_work_center(
         _type(page, "lead_time_days", "4")
         page.get_by_test_id("record-save").click()
         problem.get_by_text("item code 'TUBE' already exists at this site").wait_for()
+        _marked(page, "lead_time_days", wrong=False)
         screenshots(page, "data-add-code-taken")
         assert _count(sessions, Item, name="Bolt M8") == 0
 
@@ -144,6 +161,7 @@ def test_adding_an_item_and_a_work_center(
         page.get_by_test_id("record-problem").get_by_text(
             "Parallel capacity must be 1 or more"
         ).wait_for()
+        _marked(page, "parallel_capacity")
         assert _count(sessions, WorkCenter, code="DRILL") == 0
         _type(page, "parallel_capacity", "2")
         page.get_by_test_id("record-save").click()
