@@ -4,16 +4,21 @@ producing in accelerated time, its events posted as they happen, on both databas
 from __future__ import annotations
 
 import time
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import Engine, func, select
+from sqlalchemy.orm import Session, sessionmaker
 
 from plantops.demo.loader import is_demo, load_demo
 from plantops.execution.models import OrderOperation, ShopEvent
+from plantops.masterdata.models import Calendar, CalendarException
+from plantops.org.models import Site
 from plantops.planning.models import ProductionOrder
 from plantops.simulation import live
 from plantops.simulation.rates_file import load
 from plantops.storage.engine import make_session_factory, unit_of_work
-from plantops.types import OperationStatus
+from plantops.types import CalendarExceptionKind, OperationStatus
 
 
 def test_the_live_plant_feeds_itself_work_and_posts_what_happens_as_it_happens(
@@ -22,6 +27,7 @@ def test_the_live_plant_feeds_itself_work_and_posts_what_happens_as_it_happens(
     load_demo(engine)
     assert is_demo(engine)
     factory = make_session_factory(engine)
+    _overtime_now(factory, "DE-STR")
     began = time.time()
     stop, tally, threads = live.start(factory, load(), speed=20_000, sites=["DE-STR"])
     deadline = time.monotonic() + 60
@@ -47,3 +53,19 @@ def test_the_live_plant_feeds_itself_work_and_posts_what_happens_as_it_happens(
             select(func.count()).where(OrderOperation.status == OperationStatus.completed)
         )
         assert done and done > 0
+
+
+def _overtime_now(factory: sessionmaker[Session], site_code: str) -> None:
+    """An extra shift on every calendar of the site from an hour ago for half a day: the demo
+    works Monday to Friday, and the live plant follows the calendars on the real clock, so on
+    a weekend it would rightly post nothing (the test failed on Saturdays)."""
+    with unit_of_work(factory) as session:
+        site = session.scalars(select(Site).where(Site.code == site_code)).one()
+        local = datetime.now(ZoneInfo(site.time_zone)).replace(tzinfo=None, microsecond=0)
+        for calendar in session.scalars(select(Calendar).where(Calendar.site_id == site.id)):
+            calendar.exceptions.append(
+                CalendarException(
+                    kind=CalendarExceptionKind.open, starts_local=local - timedelta(hours=1),
+                    ends_local=local + timedelta(hours=12), name="overtime",
+                )
+            )  # fmt: skip
