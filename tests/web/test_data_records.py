@@ -150,21 +150,26 @@ def test_adding_an_item_and_a_work_center(
         assert (bolt.name, bolt.lead_time_days, bolt.site_id) == ("Bolt M8", 4, site_id)
 
         _open_table(page, "work_centers", "SAW")
-        page.get_by_test_id("data-add").click()
-        _type(page, "code", "DRILL")
-        _type(page, "name", "Drill")
-        _choose(page, "kind", "Machine")
-        _choose(page, "area_id", "SHOP")
-        _choose(page, "calendar_id", "DAY")
-        _type(page, "parallel_capacity", "0")
-        page.get_by_test_id("record-save").click()
-        page.get_by_test_id("record-problem").get_by_text(
-            "Parallel capacity must be 1 or more"
-        ).wait_for()
-        _marked(page, "parallel_capacity")
-        assert _count(sessions, WorkCenter, code="DRILL") == 0
-        _type(page, "parallel_capacity", "2")
-        page.get_by_test_id("record-save").click()
+        for capacity in ("0", "2"):
+            # refused, then a new form: in the whole suite a value typed into the field just
+            # refused sometimes came back as the refused one (never when run alone; see the
+            # BOLT correction above, made in place)
+            page.get_by_test_id("data-add").click()
+            _type(page, "code", "DRILL")
+            _type(page, "name", "Drill")
+            _choose(page, "kind", "Machine")
+            _choose(page, "area_id", "SHOP")
+            _choose(page, "calendar_id", "DAY")
+            _type(page, "parallel_capacity", capacity)
+            page.get_by_test_id("record-save").click()
+            if capacity == "0":
+                page.get_by_test_id("record-problem").get_by_text(
+                    "Parallel capacity must be 1 or more"
+                ).wait_for()
+                _marked(page, "parallel_capacity")
+                assert _count(sessions, WorkCenter, code="DRILL") == 0
+                page.get_by_role("dialog").get_by_role("button", name="Close").click()
+                page.get_by_test_id("record-save").wait_for(state="detached")
         _added(page, "DRILL")
         expect(_cell(page, "DRILL", "parallel_capacity")).to_have_text("2")
         with unit_of_work(sessions) as session:
