@@ -35,6 +35,11 @@ def _plant(engine: Engine) -> tuple[sessionmaker[Session], int]:
         return sessions, int(session.scalar(select(Site.id).where(Site.code == SITE)) or 0)
 
 
+def _manager(chromium: Any, base: str, engine: Engine, site_id: int) -> Any:
+    """Signed in as pm, a production manager of the floor plant's site."""
+    return browser_as(chromium, base, engine, "pm", "production_manager", site_ids=(site_id,))
+
+
 def _count(sessions: sessionmaker[Session], model: Any, **where: Any) -> int:
     with unit_of_work(sessions) as session:
         found = select(func.count()).select_from(model).filter_by(**where)
@@ -113,9 +118,7 @@ def test_adding_an_item_and_a_work_center(
     chromium: Any, sqlite_base_url: str, sqlite_engine: Engine
 ) -> None:
     sessions, site_id = _plant(sqlite_engine)
-    with browser_as(
-        chromium, sqlite_base_url, sqlite_engine, "pm", "production_manager", site_ids=(site_id,)
-    ) as page:
+    with _manager(chromium, sqlite_base_url, sqlite_engine, site_id) as page:
         _open_table(page, "items", "TUBE")
         page.get_by_test_id("data-add").click()
         _type(page, "code", "BOLT")
@@ -182,9 +185,7 @@ def test_deleting_asks_first_and_refuses_a_record_in_use(
     chromium: Any, sqlite_base_url: str, sqlite_engine: Engine
 ) -> None:
     sessions, site_id = _plant(sqlite_engine)
-    with browser_as(
-        chromium, sqlite_base_url, sqlite_engine, "pm", "production_manager", site_ids=(site_id,)
-    ) as page:
+    with _manager(chromium, sqlite_base_url, sqlite_engine, site_id) as page:
         _open_table(page, "work_centers", "WELD2")
         page.get_by_test_id("data-delete").click()
         page.get_by_text("Select a row first").wait_for()
@@ -237,9 +238,7 @@ def test_history_shows_who_changed_what_and_when(
     chromium: Any, sqlite_base_url: str, sqlite_engine: Engine
 ) -> None:
     sessions, site_id = _plant(sqlite_engine)
-    with browser_as(
-        chromium, sqlite_base_url, sqlite_engine, "pm", "production_manager", site_ids=(site_id,)
-    ) as page:
+    with _manager(chromium, sqlite_base_url, sqlite_engine, site_id) as page:
         _open_table(page, "items", "TUBE")
         page.get_by_label("Reason for changes").fill("new supplier")
         _edit_cell(page, "TUBE", "lead_time_days", "9")

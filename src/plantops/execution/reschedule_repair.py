@@ -11,12 +11,11 @@ from typing import Any
 from sqlalchemy.orm import Session, sessionmaker
 
 from plantops.execution.reschedule_before import Before
-from plantops.planning.run_phases import Progress, reporter
+from plantops.planning.run_phases import Progress, solve_reporting
 from plantops.planning.schedule_input import build_problem, operation_id
 from plantops.planning.schedule_result import Placed, place
 from plantops.planning.shop import Shop
 from plantops.scheduling.problem import Objective, Planned, Problem, Term, Time
-from plantops.scheduling.solver import solve
 from plantops.types import OrderStatus
 
 log = logging.getLogger(__name__)
@@ -76,12 +75,7 @@ def repair(
         problem = replace(problem, previous=previous, objective=objective)
         if not problem.operations:
             return Repaired(None, None, problem, firm_released)
-        schedule = solve(
-            problem,
-            time_limit=seconds,
-            workers=2,
-            on_progress=reporter(factory, run_id, seconds, progress),
-        )
+        schedule = solve_reporting(problem, factory, run_id, seconds, progress)
         if schedule.assignments:
             due = {o.code: o.due for o in before.orders}
             placed = place(shop, problem, schedule, steps, due)

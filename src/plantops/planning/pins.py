@@ -152,12 +152,10 @@ def undo_pin(session: Session, caller: Caller, pin_id: int, before: Before) -> i
     ):
         placed.work_center_id = before.work_center_id
         placed.starts_at, placed.ends_at = before.starts_at, before.ends_at
-    old = _described(pin)
     if before.pin is None:
-        session.delete(pin)
-        session.flush()
-        audit.append(session, caller, "unpin", "operation_pin", pin_id, pin.site_id, old, None)
+        unpin(session, caller, pin_id)
     else:
+        old = _described(pin)
         pin.work_center_id, pin.starts_at, pin.pinned_by, pin.pinned_at = before.pin
         session.flush()
         audit.append(

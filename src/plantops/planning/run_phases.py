@@ -11,7 +11,10 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from plantops.planning import models as m
 from plantops.planning.run_outcome import Cancelled
+from plantops.scheduling.problem import Problem
 from plantops.scheduling.schedule import Progress as SolverProgress
+from plantops.scheduling.schedule import Schedule
+from plantops.scheduling.solver import solve
 from plantops.storage.engine import unit_of_work
 from plantops.types import PlanRunStatus
 
@@ -31,6 +34,23 @@ class Clock:
             yield
         finally:
             self.seconds[phase] = round(time.perf_counter() - started, 3)
+
+
+def solve_reporting(
+    problem: Problem,
+    factory: sessionmaker[Session],
+    run_id: int,
+    seconds: float,
+    progress: Progress | None,
+) -> Schedule:
+    """Solve within `seconds` on this machine's two workers, the run's progress kept as the
+    solver goes (a plan run and a reschedule alike)."""
+    return solve(
+        problem,
+        time_limit=seconds,
+        workers=2,
+        on_progress=reporter(factory, run_id, seconds, progress),
+    )
 
 
 def reporter(

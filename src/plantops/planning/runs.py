@@ -23,7 +23,7 @@ from plantops.planning.mrp import MrpInputError, MrpResult, plan
 from plantops.planning.pinned import held
 from plantops.planning.results import order_codes, store
 from plantops.planning.run_outcome import Refused, outcome, storing, succeed
-from plantops.planning.run_phases import Clock, Progress, advance, claim, reporter
+from plantops.planning.run_phases import Clock, Progress, advance, claim, solve_reporting
 from plantops.planning.run_pins import pins_let_go
 from plantops.planning.run_requests import site_today
 from plantops.planning.scenarios import apply_changes
@@ -31,7 +31,6 @@ from plantops.planning.schedule_input import build_problem
 from plantops.planning.schedule_result import Placed, place
 from plantops.planning.shop import Shop, read_shop
 from plantops.planning.snapshot import Snapshot, take_snapshot
-from plantops.scheduling.solver import solve
 from plantops.storage.engine import consistent_read
 
 log = logging.getLogger(__name__)
@@ -129,12 +128,7 @@ def _schedule(
         problem, steps = build_problem(tried, orders, links, floor, not_before)
         if not problem.operations:
             return None, None
-        schedule = solve(
-            problem,
-            time_limit=seconds,
-            workers=2,
-            on_progress=reporter(factory, run_id, seconds, progress),
-        )
+        schedule = solve_reporting(problem, factory, run_id, seconds, progress)
         if schedule.assignments:
             placed = place(tried, problem, schedule, steps, {o.code: o.due for o in orders})
             return placed, placed.figures
